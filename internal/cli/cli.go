@@ -1,0 +1,183 @@
+// Package cli is Cornerstone's command line: it parses arguments, opens what each command needs,
+// runs it and decides how errors are printed and which exit code they give (0 ok, 1 failure, 2
+// usage). Results go to stdout; progress, logs and summaries go to stderr.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cornerstone-data/cornerstone/internal/config"
+	"github.com/cornerstone-data/cornerstone/internal/progress"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	_ "github.com/cornerstone-data/cornerstone/sources/all" // register every source
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
+	"github.com/cornerstone-data/cornerstone/sources/landing"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// UsageError is a mistake in the command line; it exits 2.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// ErrFailed means the command ran and reported its failures already (a pipeline with failed
+// steps); it exits 1 without printing more.
+var ErrFailed = errors.New("failed")
+
+// app holds the global flags and the streams of one invocation.
+type app struct {
+	stdout, stderr io.Writer
+	configPath     string
+	db, data, out  string
+	quiet          bool
+	cfg            *config.Config
+}
+
+// Main runs the command line and returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr}
+	root := a.root()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if _, _, err := root.Find(args); err != nil {
+		fmt.Fprintf(stderr, "cornerstone: %v\nRun 'cornerstone --help' for the commands.\n", err)
+		return ExitUsage
+	}
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ue *UsageError
+	switch {
+	case errors.As(err, &ue):
+		cmd, _, _ := root.Find(args)
+		name := "cornerstone"
+		if cmd != nil {
+			name = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "cornerstone: %v\nRun '%s --help' for usage.\n", ue.Err, name)
+		return ExitUsage
+	case errors.Is(err, ErrFailed):
+		return ExitFailure
+	default:
+		fmt.Fprintf(stderr, "cornerstone: %v\n", err)
+		return ExitFailure
+	}
+}
+
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cornerstone",
+		Short: "Evidence pipeline for English council cultural services",
+		Long: `Cornerstone discovers and loads the newest public releases on council cultural services
+(spend, libraries, museums, engagement, funding, population), keeps every raw file with its
+provenance, builds tested SQL models in an embedded DuckDB warehouse, and writes cited evidence
+reports and charts.
+
+Start with 'cornerstone demo' (offline, synthetic data) or 'cornerstone run' (live sources).`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.loadConfig(cmd) },
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{Err: err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.db, "db", "", "warehouse file (default ./cornerstone.duckdb)")
+	pf.StringVar(&a.data, "data", "", "raw landing folder (default ./data)")
+	pf.StringVar(&a.out, "out", "", "site folder (default ./site)")
+	pf.StringVar(&a.configPath, "config", "", "config file (default $CORNERSTONE_CONFIG or ./cornerstone.toml)")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors on stderr")
+	root.AddCommand(a.demoCmd(), a.runCmd(), a.ingestCmd(), a.buildCmd(), a.reportCmd(), a.sqlCmd(),
+		a.sourcesCmd(), a.runsCmd(), a.validateCmd(), a.versionCmd())
+	for _, c := range root.Commands() {
+		c.Flags().SetInterspersed(true)
+		if c.Args == nil {
+			c.Args = cobra.NoArgs
+		}
+		wrapArgs(c)
+	}
+	return root
+}
+
+// wrapArgs turns argument-count errors into usage errors.
+func wrapArgs(c *cobra.Command) {
+	inner := c.Args
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := inner(cmd, args); err != nil {
+			return &UsageError{Err: err}
+		}
+		return nil
+	}
+}
+
+func (a *app) loadConfig(cmd *cobra.Command) error {
+	cfg, err := config.Load(a.configPath)
+	if err != nil {
+		return err
+	}
+	if a.db != "" {
+		cfg.DB = a.db
+	}
+	if a.data != "" {
+		cfg.Data = a.data
+	}
+	if a.out != "" {
+		cfg.Out = a.out
+	}
+	a.cfg = cfg
+	return nil
+}
+
+func (a *app) progress() progress.Reporter {
+	if a.quiet {
+		return progress.Discard()
+	}
+	return progress.New(a.stderr, true)
+}
+
+// openWriter opens the warehouse for writing, taking the single-writer lock.
+func (a *app) openWriter(ctx context.Context, command string) (*warehouse.DB, error) {
+	return warehouse.Open(ctx, warehouse.Options{Path: a.cfg.DB, Command: command,
+		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
+}
+
+// openReader opens the warehouse read-only.
+func (a *app) openReader(ctx context.Context) (*warehouse.DB, error) {
+	return warehouse.Open(ctx, warehouse.Options{Path: a.cfg.DB, ReadOnly: true,
+		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
+}
+
+func (a *app) fetchClient(mirror string) (*fetch.Client, error) {
+	spec := a.cfg.Fetch.Spec()
+	if mirror != "" {
+		spec.Mirror = mirror
+	}
+	return fetch.New(spec, fetch.WithProgress(a.progress()))
+}
+
+func (a *app) landing() (*landing.Zone, error) { return landing.New(a.cfg.Data) }
+
+func commandLine(cmd *cobra.Command, args []string) string {
+	return strings.TrimSpace(cmd.CommandPath() + " " + strings.Join(args, " "))
+}
+
+// Version is set at build time with -ldflags "-X github.com/cornerstone-data/cornerstone/internal/cli.Version=…".
+var Version = "dev"

@@ -1,0 +1,199 @@
+// Package config reads Cornerstone's configuration file (TOML) and is the only package that reads
+// the environment. A Config is a plain struct: Load fills it from the file, SetDefaults fills the
+// gaps, and Validate reports every bad value at once. Command-line flags override it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
+)
+
+// FileName is the config file looked for in the working folder when none is named.
+const FileName = "cornerstone.toml"
+
+// Environment variables read by Load.
+const (
+	EnvConfig    = "CORNERSTONE_CONFIG"    // path of the config file
+	EnvReference = "CORNERSTONE_REFERENCE" // folder of real published reference files (conformance tests)
+)
+
+// Config is the whole configuration.
+type Config struct {
+	// DB is the warehouse file (default ./cornerstone.duckdb).
+	DB string `toml:"db"`
+	// Data is the raw landing folder (default ./data).
+	Data string `toml:"data"`
+	// Out is the site folder (default ./site).
+	Out string `toml:"out"`
+
+	Warehouse Warehouse             `toml:"warehouse"`
+	Fetch     Fetch                 `toml:"fetch"`
+	Sources   map[string]SourceSpec `toml:"sources"`
+	Report    Report                `toml:"report"`
+
+	// Path is the file the config was read from ("" for defaults only).
+	Path string `toml:"-"`
+}
+
+// Warehouse tunes DuckDB.
+type Warehouse struct {
+	MemoryLimit string `toml:"memory_limit"` // e.g. "1GB" (default: DuckDB's, 80% of RAM)
+	Threads     int    `toml:"threads"`      // default: one per core
+}
+
+// SourceSpec configures one source.
+type SourceSpec struct {
+	// Enabled turns a source off for run and schedule when false (default true).
+	Enabled *bool `toml:"enabled"`
+	// Schedule overrides the source's default cron spec (UTC).
+	Schedule string `toml:"schedule"`
+	// Settings are source-specific (e.g. threesixtygiving funders).
+	Settings map[string]any `toml:"settings"`
+}
+
+// IsEnabled reports whether the source is enabled (true unless set false).
+func (s SourceSpec) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// Fetch configures HTTP fetching (see fetch.Spec for defaults); durations are strings like "30s".
+type Fetch struct {
+	Timeout      time.Duration `toml:"timeout"`
+	IdleTimeout  time.Duration `toml:"idle_timeout"`
+	Retries      int           `toml:"retries"`
+	BackoffBase  time.Duration `toml:"backoff_base"`
+	BackoffMax   time.Duration `toml:"backoff_max"`
+	MaxBytes     int64         `toml:"max_bytes"`
+	MaxRedirects int           `toml:"max_redirects"`
+	UserAgent    string        `toml:"user_agent"`
+	// Mirror serves every publisher URL from a mirror: https://HOST/PATH is fetched from MIRROR/HOST/PATH.
+	Mirror string `toml:"mirror"`
+}
+
+// Spec converts to a fetch.Spec (defaults not yet applied).
+func (f Fetch) Spec() fetch.Spec {
+	return fetch.Spec{Timeout: f.Timeout, IdleTimeout: f.IdleTimeout, Retries: f.Retries, BackoffBase: f.BackoffBase,
+		BackoffMax: f.BackoffMax, MaxBytes: f.MaxBytes, MaxRedirects: f.MaxRedirects, UserAgent: f.UserAgent, Mirror: f.Mirror}
+}
+
+// Report configures the site.
+type Report struct {
+	// Quartiles shows quartile bands and judgemental colours on spend metrics; by default spend is
+	// shown as context, never as a league table.
+	Quartiles bool `toml:"quartiles"`
+}
+
+// ErrInvalid wraps every validation failure.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Load reads the config file at path; when path is empty it uses $CORNERSTONE_CONFIG, then
+// ./cornerstone.toml if it exists, and otherwise returns the defaults. Unknown keys are errors (a
+// misspelt key must not be silently ignored). The result has SetDefaults applied and is validated.
+func Load(path string) (*Config, error) {
+	cfg := &Config{}
+	if path == "" {
+		path = os.Getenv(EnvConfig)
+	}
+	if path == "" {
+		if _, err := os.Stat(FileName); err == nil {
+			path = FileName
+		}
+	}
+	if path != "" {
+		md, err := toml.DecodeFile(path, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("reading config %s: %w: %w", path, ErrInvalid, err)
+		}
+		if und := md.Undecoded(); len(und) > 0 {
+			keys := make([]string, len(und))
+			for i, k := range und {
+				keys[i] = k.String()
+			}
+			sort.Strings(keys)
+			return nil, fmt.Errorf("reading config %s: %w: unknown keys %s", path, ErrInvalid, strings.Join(keys, ", "))
+		}
+		cfg.Path = path
+	}
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// SetDefaults fills unset fields.
+func (c *Config) SetDefaults() {
+	if c.DB == "" {
+		c.DB = "cornerstone.duckdb"
+	}
+	if c.Data == "" {
+		c.Data = "data"
+	}
+	if c.Out == "" {
+		c.Out = "site"
+	}
+	if c.Sources == nil {
+		c.Sources = map[string]SourceSpec{}
+	}
+}
+
+// Validate reports every invalid value at once.
+func (c *Config) Validate() error {
+	var errs []error
+	for name, v := range map[string]string{"db": c.DB, "data": c.Data, "out": c.Out} {
+		if strings.ContainsRune(v, 0) {
+			errs = append(errs, fmt.Errorf("%s: contains a NUL byte", name))
+		}
+	}
+	if filepath.Clean(c.Out) == "/" || filepath.Clean(c.Data) == "/" {
+		errs = append(errs, errors.New("out and data must not be the filesystem root"))
+	}
+	if c.Warehouse.Threads < 0 {
+		errs = append(errs, fmt.Errorf("warehouse.threads: %d is negative", c.Warehouse.Threads))
+	}
+	spec := c.Fetch.Spec()
+	spec.SetDefaults()
+	if err := spec.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("fetch: %w", err))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Source returns the spec for a source id (the zero spec when not configured).
+func (c *Config) Source(id string) SourceSpec { return c.Sources[id] }
+
+// Settings returns every source's settings, by id.
+func (c *Config) Settings() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, s := range c.Sources {
+		if s.Settings != nil {
+			out[id] = s.Settings
+		}
+	}
+	return out
+}
+
+// ReferenceDir returns the folder of real published reference files for conformance tests:
+// $CORNERSTONE_REFERENCE, else ../shared/reference relative to repoRoot. ok is false when it does
+// not exist.
+func ReferenceDir(repoRoot string) (dir string, ok bool) {
+	dir = os.Getenv(EnvReference)
+	if dir == "" {
+		dir = filepath.Join(repoRoot, "..", "shared", "reference")
+	}
+	st, err := os.Stat(dir)
+	return dir, err == nil && st.IsDir()
+}
+
+// Now is the clock; tests and reproducible builds never read it directly.
+var Now = func() time.Time { return time.Now().UTC() }

@@ -1,0 +1,177 @@
+// Package warehouse is Cornerstone's embedded DuckDB warehouse and the only package that imports the
+// DuckDB driver.
+//
+// A warehouse has four schemas: raw (rows as loaded from publishers' files, with lineage columns),
+// core (tested, cleaned tables built by SQL models), marts (KPIs and benchmarks) and meta (the run
+// ledger: runs, loads, files, releases, tests). Writers take the single-writer lock beside the file
+// (PATH.lock); readers open the file read-only and get a *BusyError while a writer holds it. Every
+// change goes through Update, which runs in one transaction: a failure leaves every table as it was.
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Options says which warehouse to open and how.
+type Options struct {
+	// Path is the database file; "" or ":memory:" opens an in-memory warehouse (tests).
+	Path string
+	// ReadOnly opens without the writer lock; writes fail.
+	ReadOnly bool
+	// Command names the writer in the lock file ("cornerstone ingest ons-population").
+	Command string
+	// MemoryLimit caps DuckDB's memory ("1GB"); empty keeps DuckDB's default.
+	MemoryLimit string
+	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default (one per core).
+	Threads int
+	// TempDir is where DuckDB spills; empty keeps DuckDB's default (beside the database).
+	TempDir string
+}
+
+// DB is an open warehouse. It is safe for concurrent use; Close releases the file and the lock.
+type DB struct {
+	sql      *sql.DB
+	conn     *duckdb.Connector
+	path     string
+	readOnly bool
+	lock     *Lock
+}
+
+// Open opens the warehouse. A read-write open takes the writer lock (a *BusyError if another process
+// holds it), creates the file and its schemas when missing and applies migrations. A read-only open
+// returns ErrNoWarehouse when the file does not exist and a *BusyError when a writer holds it.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	mem := opts.Path == "" || opts.Path == ":memory:"
+	db := &DB{path: opts.Path, readOnly: opts.ReadOnly && !mem}
+	if !mem {
+		abs, err := filepath.Abs(opts.Path)
+		if err != nil {
+			return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, err)
+		}
+		db.path = abs
+		if db.readOnly {
+			if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("opening warehouse %s: %w: run `cornerstone demo` or `cornerstone run` first", opts.Path, ErrNoWarehouse)
+			}
+		} else {
+			if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+				return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, err)
+			}
+			l, err := AcquireLock(abs, opts.Command)
+			if err != nil {
+				return nil, err
+			}
+			db.lock = l
+		}
+	}
+	dsn := ""
+	if !mem {
+		dsn = db.path
+	}
+	q := url.Values{}
+	if db.readOnly {
+		q.Set("access_mode", "READ_ONLY")
+	}
+	if opts.MemoryLimit != "" {
+		q.Set("memory_limit", opts.MemoryLimit)
+	}
+	if opts.Threads > 0 {
+		q.Set("threads", strconv.Itoa(opts.Threads))
+	}
+	if opts.TempDir != "" {
+		q.Set("temp_directory", opts.TempDir)
+	}
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		db.lock.Release()
+		return nil, db.openError(err)
+	}
+	db.conn = connector
+	db.sql = sql.OpenDB(connector)
+	if err := db.sql.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, db.openError(err)
+	}
+	if !db.readOnly {
+		if err := db.migrate(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, err)
+		}
+	}
+	return db, nil
+}
+
+// openError turns DuckDB's file-lock failure into a *BusyError naming the writer.
+func (db *DB) openError(err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeIO {
+		if h, held := ReadHolder(db.path); held {
+			return &BusyError{Path: db.path, Holder: h, Writer: !db.readOnly, Err: err}
+		}
+	}
+	return fmt.Errorf("opening warehouse %s: %w", db.path, err)
+}
+
+// Path returns the absolute database path ("" for in-memory).
+func (db *DB) Path() string { return db.path }
+
+// ReadOnly reports whether the warehouse was opened read-only.
+func (db *DB) ReadOnly() bool { return db.readOnly }
+
+// Close closes the database and releases the writer lock.
+func (db *DB) Close() error {
+	var err error
+	if db.sql != nil {
+		err = db.sql.Close()
+	}
+	if db.conn != nil {
+		if cerr := db.conn.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if lerr := db.lock.Release(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// Query runs a read query outside any transaction. The caller closes the rows.
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.sql.QueryContext(ctx, query, args...)
+}
+
+// QueryRow runs a query expected to return at most one row.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.sql.QueryRowContext(ctx, query, args...)
+}
+
+// Exec runs one statement in its own implicit transaction. Prefer Update for anything that must be
+// atomic with other statements.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if db.readOnly {
+		return nil, ErrReadOnly
+	}
+	return db.sql.ExecContext(ctx, query, args...)
+}
+
+// Prepare checks that query parses and binds against the current catalog without running it; the
+// error is DuckDB's message.
+func (db *DB) Prepare(ctx context.Context, query string) error {
+	st, err := db.sql.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}

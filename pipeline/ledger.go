@@ -1,0 +1,81 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+)
+
+// Ledger records runs in meta.runs.
+type Ledger struct {
+	DB *warehouse.DB
+}
+
+// Run statuses in meta.runs.
+const (
+	RunRunning     = "running"
+	RunOK          = "ok"
+	RunFailed      = "failed"
+	RunInterrupted = "interrupted"
+)
+
+// Start records a new running run and returns its id. Runs left "running" by a process that died
+// (kill -9) are marked interrupted first, so the history never shows a ghost run.
+func (l Ledger) Start(ctx context.Context, command string) (int64, error) {
+	host, _ := os.Hostname()
+	var id int64
+	err := l.DB.Update(ctx, func(tx *warehouse.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE meta.runs SET status = ?, error = 'the process ended before the run finished'
+			WHERE status = ?`, RunInterrupted, RunRunning); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT nextval('meta.run_id_seq')`).Scan(&id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO meta.runs (run_id, command, started_at, status, pid, host) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, command, time.Now().UTC(), RunRunning, os.Getpid(), host)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("recording run start: %w", err)
+	}
+	return id, nil
+}
+
+// Finish records the end of run id with the report (nil when the run did not get as far as a
+// graph) and the error that ended it, if any.
+func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error, interrupted bool) error {
+	status := RunOK
+	var ok, failed, skipped int
+	var summary any
+	if rep != nil {
+		ok, failed, skipped = rep.Counts()
+		b, _ := json.Marshal(rep.Results)
+		summary = string(b)
+		if rep.Failed() {
+			status = RunFailed
+		}
+	}
+	var errText any
+	if runErr != nil {
+		status = RunFailed
+		errText = runErr.Error()
+	}
+	if interrupted {
+		status = RunInterrupted
+	}
+	err := l.DB.Update(context.WithoutCancel(ctx), func(tx *warehouse.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE meta.runs SET finished_at = ?, status = ?, steps_ok = ?, steps_failed = ?,
+			steps_skipped = ?, summary = ?, error = ? WHERE run_id = ?`,
+			time.Now().UTC(), status, ok, failed, skipped, summary, errText, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("recording run end: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+// Package plan composes Cornerstone's standard pipelines from the source registry, the SQL models
+// and the report: which steps a run, an ingest or a build needs and how they depend on each other.
+// Execute runs a plan through pipeline.Runner and records it in meta.runs.
+package plan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/cornerstone-data/cornerstone/internal/progress"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline"
+	"github.com/cornerstone-data/cornerstone/queries"
+	"github.com/cornerstone-data/cornerstone/reports/site"
+	"github.com/cornerstone-data/cornerstone/sources"
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
+	"github.com/cornerstone-data/cornerstone/sources/landing"
+)
+
+// Env is what executing a plan needs. The caller owns and closes DB.
+type Env struct {
+	DB       *warehouse.DB
+	Fetch    *fetch.Client
+	Landing  *landing.Zone
+	Progress progress.Reporter
+	Settings map[string]map[string]any
+	Demo     bool
+	Workers  int
+}
+
+// Job says what to do.
+type Job struct {
+	// Command is recorded in meta.runs ("cornerstone run").
+	Command string
+	// Sources are the source ids to ingest, in any order.
+	Sources []string
+	// Ingest modifies the ingest (From, Vintage…); From requires exactly one source.
+	Ingest sources.Options
+	// Build builds models: every model when AllModels, else those downstream of the ingested
+	// sources, or Models when given.
+	Build     bool
+	AllModels bool
+	Models    []string
+	FullBuild bool
+	// Report writes the site to Out after the models.
+	Report bool
+	Out    string
+}
+
+// Validate checks a job before anything runs.
+func (j Job) Validate(p *queries.Project) error {
+	if j.Ingest.From != "" && len(j.Sources) != 1 {
+		return fmt.Errorf("--from needs exactly one source, got %d", len(j.Sources))
+	}
+	for _, id := range j.Sources {
+		if _, err := sources.Lookup(id); err != nil {
+			return err
+		}
+	}
+	for _, m := range j.Models {
+		if _, ok := p.Models[m]; !ok {
+			return fmt.Errorf("unknown model %q (known: %s)", m, strings.Join(p.Names(), ", "))
+		}
+	}
+	if j.Report && j.Out == "" {
+		return fmt.Errorf("report needs an output folder")
+	}
+	return nil
+}
+
+// Result is the outcome of executing a job.
+type Result struct {
+	RunID  int64
+	Report *pipeline.Report
+	// Ingests holds each source's ingest result by id.
+	Ingests map[string]*sources.Result
+	Site    *site.Summary
+
+	mu sync.Mutex
+}
+
+// Failed reports whether any step failed or was skipped.
+func (r *Result) Failed() bool { return r.Report == nil || r.Report.Failed() }
+
+// Execute runs the job: records a run in meta.runs, builds the step graph, runs it, and records
+// the outcome. The returned error is about the plan itself (bad job, ledger unavailable); step
+// failures are in the Result's Report.
+func Execute(ctx context.Context, env *Env, job Job) (*Result, error) {
+	project, err := queries.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := job.Validate(project); err != nil {
+		return nil, err
+	}
+	ledger := pipeline.Ledger{DB: env.DB}
+	runID, err := ledger.Start(ctx, job.Command)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{RunID: runID, Ingests: map[string]*sources.Result{}}
+	steps, err := Steps(env, job, project, runID, res)
+	if err == nil {
+		var g *pipeline.Graph
+		if g, err = pipeline.NewGraph(steps); err == nil {
+			workers := env.Workers
+			if workers == 0 {
+				workers = 2
+			}
+			res.Report = (&pipeline.Runner{Workers: workers, Progress: env.Progress}).Run(ctx, g)
+		}
+	}
+	if ferr := ledger.Finish(ctx, runID, res.Report, err, ctx.Err() != nil); ferr != nil && err == nil {
+		err = ferr
+	}
+	return res, err
+}
+
+// IngestStepID is the step id of a source's ingest.
+func IngestStepID(source string) string { return "ingest:" + source }
+
+// ReportStepID is the report step's id.
+const ReportStepID = "report"
+
+// Steps returns the graph of steps for a job.
+func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result) ([]pipeline.Step, error) {
+	var steps []pipeline.Step
+	ids := append([]string{}, job.Sources...)
+	sort.Strings(ids)
+	inJob := map[string]bool{}
+	for _, id := range ids {
+		inJob[id] = true
+	}
+	producer := map[string]string{} // raw table -> ingest step
+	var ingested []string
+	for _, id := range ids {
+		src, err := sources.Lookup(id)
+		if err != nil {
+			return nil, err
+		}
+		info := src.Info()
+		step := pipeline.Step{ID: IngestStepID(id)}
+		for _, n := range info.Needs {
+			if inJob[n] {
+				step.Deps = append(step.Deps, IngestStepID(n))
+			}
+		}
+		for _, t := range info.Tables {
+			producer[t.String()] = step.ID
+			ingested = append(ingested, t.String())
+		}
+		senv := &sources.Env{DB: env.DB, Fetch: env.Fetch, Landing: env.Landing, Progress: env.Progress, RunID: runID,
+			Demo: env.Demo, Settings: env.Settings}
+		opts := job.Ingest
+		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
+			r, err := sources.Ingest(ctx, senv, src, opts)
+			res.mu.Lock()
+			res.Ingests[id] = r
+			res.mu.Unlock()
+			out := pipeline.Outcome{Status: "unchanged", Detail: r.Summary(), Changed: r.Changed()}
+			if r.Changed() {
+				out.Status = "loaded"
+			}
+			return out, err
+		}
+		steps = append(steps, step)
+	}
+	var models []string
+	switch {
+	case !job.Build:
+	case len(job.Models) > 0:
+		models = job.Models
+	case job.AllModels:
+		models = project.Names()
+	default:
+		models = project.Downstream(ingested)
+	}
+	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild}
+	modelSteps := project.Steps(builder, models, func(table string) (string, bool) {
+		id, ok := producer[table]
+		return id, ok
+	})
+	steps = append(steps, modelSteps...)
+	if job.Report {
+		step := pipeline.Step{ID: ReportStepID}
+		for _, s := range modelSteps {
+			step.Deps = append(step.Deps, s.ID)
+		}
+		if len(modelSteps) == 0 {
+			for _, id := range ids {
+				step.Deps = append(step.Deps, IngestStepID(id))
+			}
+		}
+		out := job.Out
+		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
+			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress})
+			if err != nil {
+				return pipeline.Outcome{}, err
+			}
+			res.Site = &sum
+			return pipeline.Outcome{Status: "written", Changed: true, Detail: fmt.Sprintf("%d pages, %d charts in %s (build %s)", sum.Pages, sum.Charts, out, sum.BuildID)}, nil
+		}
+		steps = append(steps, step)
+	}
+	return steps, nil
+}
+
+// EnabledSources returns the ids of every registered source not disabled by enabled.
+func EnabledSources(enabled func(id string) bool) []string {
+	var out []string
+	for _, s := range sources.All() {
+		if enabled == nil || enabled(s.Info().ID) {
+			out = append(out, s.Info().ID)
+		}
+	}
+	return out
+}

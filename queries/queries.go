@@ -1,0 +1,235 @@
+// Package queries holds Cornerstone's SQL models and their data tests, embedded in the binary.
+//
+// Each model is a file models/<schema>/<table>.sql whose first lines are a strict header:
+//
+//	-- name: core.population
+//	-- depends: raw.ons_population, core.areas
+//	-- materialized: table
+//	-- description: One row per area, year and vintage.
+//	-- test: unique(area_code, year, vintage)
+//
+// followed by one SELECT. The header is parsed by one regexp (headerRe); unknown keys, missing
+// names or dependencies, cycles, undeclared references and SQL that does not prepare are all
+// reported at once by Project.Validate. Build materialises models in dependency order, each with its
+// tests in one transaction: a model whose error-severity test fails is rolled back, so it and
+// everything built on it keep their previous contents.
+package queries
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline"
+)
+
+//go:embed models
+var embedded embed.FS
+
+// FS returns the embedded models folder.
+func FS() fs.FS { return embedded }
+
+// Model is one parsed model file.
+type Model struct {
+	Header
+	Path   string // path in the FS
+	SQL    string // the body after the header
+	Schema string
+	Table  string
+	SHA256 string
+	Tests  []Test
+}
+
+// Project is a parsed set of models.
+type Project struct {
+	Models map[string]*Model
+}
+
+// Default parses the embedded models.
+func Default() (*Project, error) { return Load(embedded) }
+
+// Load parses every models/**/*.sql in fsys. It reports every problem it finds, not just the first.
+func Load(fsys fs.FS) (*Project, error) {
+	p := &Project{Models: map[string]*Model{}}
+	var errs []error
+	err := fs.WalkDir(fsys, "models", func(file string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(file) != ".sql" {
+			return nil
+		}
+		body, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return err
+		}
+		m, merrs := parseModel(file, string(body))
+		errs = append(errs, merrs...)
+		if m == nil {
+			return nil
+		}
+		if prev, dup := p.Models[m.Name]; dup {
+			errs = append(errs, fmt.Errorf("%s: model %s already defined in %s", file, m.Name, prev.Path))
+			return nil
+		}
+		p.Models[m.Name] = m
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("reading models: %w", err))
+	}
+	if len(errs) > 0 {
+		return p, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+func parseModel(file, body string) (*Model, []error) {
+	h, errs := ParseHeader(file, body)
+	if h.Name == "" {
+		return nil, errs
+	}
+	schema, table, err := warehouse.SplitQualified(h.Name)
+	if err != nil {
+		return nil, append(errs, fmt.Errorf("%s: name: %w", file, err))
+	}
+	if want := "models/" + schema + "/" + table + ".sql"; !strings.HasSuffix(file, want) {
+		errs = append(errs, fmt.Errorf("%s: model %s must live in %s", file, h.Name, want))
+	}
+	if schema != "core" && schema != "marts" {
+		errs = append(errs, fmt.Errorf("%s: model %s must be in schema core or marts", file, h.Name))
+	}
+	lines := strings.SplitN(body, "\n", h.Lines+1)
+	sqlBody := ""
+	if len(lines) > h.Lines {
+		sqlBody = lines[h.Lines]
+	}
+	sqlBody = strings.TrimSpace(sqlBody)
+	sqlBody = strings.TrimSuffix(sqlBody, ";")
+	if sqlBody == "" {
+		errs = append(errs, fmt.Errorf("%s: no SQL after the header", file))
+	}
+	sum := sha256.Sum256([]byte(body))
+	m := &Model{Header: h, Path: file, SQL: sqlBody, Schema: schema, Table: table, SHA256: hex.EncodeToString(sum[:])}
+	for _, spec := range h.Tests {
+		t, err := ParseTest(h.Name, spec)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", file, err))
+			continue
+		}
+		m.Tests = append(m.Tests, t)
+	}
+	return m, errs
+}
+
+// Names returns the model names, sorted.
+func (p *Project) Names() []string {
+	out := make([]string, 0, len(p.Models))
+	for n := range p.Models {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Order returns the models in dependency order (ties by name) and every cycle found.
+func (p *Project) Order() ([]string, [][]string) {
+	return pipeline.TopoSort(p.Names(), func(n string) []string { return p.Models[n].Depends },
+		func(n string) bool { _, ok := p.Models[n]; return ok })
+}
+
+var refRe = regexp.MustCompile(`\b(raw|core|marts|meta)\.([a-z_][a-z0-9_]*)\b`)
+var stripRe = regexp.MustCompile(`(?s)--[^\n]*|'(?:[^']|'')*'`)
+
+// References returns the schema.table names a model's SQL mentions (comments and string literals
+// ignored), sorted.
+func (m *Model) References() []string {
+	seen := map[string]bool{}
+	for _, r := range refRe.FindAllString(stripRe.ReplaceAllString(m.SQL, " "), -1) {
+		seen[r] = true
+	}
+	out := make([]string, 0, len(seen))
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Check reports every static problem in the project: dependencies that are neither a model nor a
+// known raw table, tables the SQL references without declaring them, and cycles. rawTables are the
+// raw tables sources write (schema.table).
+func (p *Project) Check(rawTables map[string]bool) []error {
+	var errs []error
+	for _, n := range p.Names() {
+		m := p.Models[n]
+		declared := map[string]bool{}
+		for _, d := range m.Depends {
+			declared[d] = true
+			_, isModel := p.Models[d]
+			if !isModel && !rawTables[d] && !strings.HasPrefix(d, "meta.") {
+				errs = append(errs, fmt.Errorf("%s: depends on %s, which is neither a model nor a source table", m.Path, d))
+			}
+			if d == n {
+				errs = append(errs, fmt.Errorf("%s: depends on itself", m.Path))
+			}
+		}
+		for _, r := range m.References() {
+			if r != n && !declared[r] {
+				errs = append(errs, fmt.Errorf("%s: SQL reads %s but the header does not declare it in depends", m.Path, r))
+			}
+		}
+		for _, t := range m.Tests {
+			if t.Kind == "relationships" {
+				if rm := relRe.FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(testArgs(t.Spec)), ")")); rm != nil {
+					other := rm[2] + "." + rm[3]
+					if !declared[other] && other != n {
+						errs = append(errs, fmt.Errorf("%s: test %s reads %s; declare it in depends", m.Path, t.Spec, other))
+					}
+				}
+			}
+		}
+	}
+	_, cycles := p.Order()
+	for _, c := range cycles {
+		errs = append(errs, fmt.Errorf("models form a cycle: %s", strings.Join(c, " -> ")))
+	}
+	return errs
+}
+
+func testArgs(spec string) string {
+	m := testRe.FindStringSubmatch(strings.TrimSpace(spec))
+	if m == nil {
+		return ""
+	}
+	return m[2]
+}
+
+// Downstream returns the models that depend, directly or transitively, on any of the given tables
+// or models, in dependency order.
+func (p *Project) Downstream(tables []string) []string {
+	hit := map[string]bool{}
+	for _, t := range tables {
+		hit[t] = true
+	}
+	order, _ := p.Order()
+	var out []string
+	for _, n := range order {
+		for _, d := range p.Models[n].Depends {
+			if hit[d] {
+				hit[n] = true
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}

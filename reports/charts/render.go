@@ -1,0 +1,310 @@
+package charts
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Files are the paths Render wrote.
+type Files struct {
+	SVG, PNG, CSV string
+}
+
+// Size of every chart: 8 × 4.5 inches for the plot, plus the footer.
+const (
+	width      = 8 * vg.Inch
+	plotHeight = 4.5 * vg.Inch
+	lineHeight = 11 * vg.Length(1)
+	pngDPI     = 110
+)
+
+// Render draws the chart and writes <dir>/<id>.svg, .png and .csv.
+func Render(c *Chart, dir string) (Files, error) {
+	if err := c.Validate(); err != nil {
+		return Files{}, err
+	}
+	svg, png, err := Draw(c)
+	if err != nil {
+		return Files{}, err
+	}
+	f := Files{
+		SVG: filepath.Join(dir, c.ID+".svg"),
+		PNG: filepath.Join(dir, c.ID+".png"),
+		CSV: filepath.Join(dir, c.ID+".csv"),
+	}
+	for path, body := range map[string][]byte{f.SVG: svg, f.PNG: png, f.CSV: c.CSV()} {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			return Files{}, fmt.Errorf("writing chart %s: %w", c.ID, err)
+		}
+	}
+	return f, nil
+}
+
+// Draw renders the chart to SVG and PNG bytes.
+func Draw(c *Chart) (svg, png []byte, err error) {
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	p, err := c.plot()
+	if err != nil {
+		return nil, nil, err
+	}
+	footer := c.footerLines()
+	height := plotHeight + vg.Length(len(footer)+1)*lineHeight
+
+	sc := vgsvg.New(width, height)
+	c.drawAll(draw.New(sc), p, footer)
+	var sb bytes.Buffer
+	if _, err := sc.WriteTo(&sb); err != nil {
+		return nil, nil, fmt.Errorf("writing SVG of %s: %w", c.ID, err)
+	}
+	svg = c.annotateSVG(sb.Bytes())
+
+	ic := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI))}
+	c.drawAll(draw.New(ic), p, footer)
+	var pb bytes.Buffer
+	if _, err := ic.WriteTo(&pb); err != nil {
+		return nil, nil, fmt.Errorf("writing PNG of %s: %w", c.ID, err)
+	}
+	return svg, pb.Bytes(), nil
+}
+
+func (c *Chart) drawAll(dc draw.Canvas, p *plot.Plot, footer []string) {
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	footerH := vg.Length(len(footer)+1) * lineHeight
+	top := draw.Crop(dc, 0, 0, footerH, 0)
+	p.Draw(top)
+	sty := text.Style{Color: color.NRGBA{0x33, 0x33, 0x33, 0xff}, Font: font.From(Sans, 8), Handler: plot.DefaultTextHandler}
+	y := footerH - lineHeight
+	for _, line := range footer {
+		s := sty
+		if strings.HasPrefix(line, "DEMO DATA") {
+			s.Color = color.NRGBA{0xB3, 0x3C, 0x00, 0xff}
+			s.Font = font.From(Sans, 10)
+		}
+		dc.FillText(s, vg.Point{X: 0.15 * vg.Inch, Y: y}, line)
+		y -= lineHeight
+	}
+}
+
+// Sans is the typeface of every chart (Liberation Sans, embedded in gonum's font cache).
+var Sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+func setFonts(p *plot.Plot) {
+	p.Title.TextStyle.Font = font.From(Sans, 12)
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(Sans, 10)
+		ax.Tick.Label.Font = font.From(Sans, 9)
+	}
+	p.Legend.TextStyle.Font = font.From(Sans, 9)
+}
+
+// Label is stamped on demo charts.
+const Label = "DEMO DATA - synthetic figures"
+
+// footerLines wraps the citation, notes and demo stamp to the chart width.
+func (c *Chart) footerLines() []string {
+	sty := text.Style{Font: font.From(Sans, 8), Handler: plot.DefaultTextHandler}
+	maxW := width - 0.3*vg.Inch
+	var lines []string
+	if c.Demo {
+		lines = append(lines, Label+": not real statistics.")
+	}
+	lines = append(lines, wrap(sty, c.Citation.String(), maxW)...)
+	for _, n := range c.Notes {
+		lines = append(lines, wrap(sty, "Note: "+n, maxW)...)
+	}
+	lines = append(lines, "Chart "+c.ID)
+	return lines
+}
+
+func wrap(sty text.Style, s string, maxW vg.Length) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		try := w
+		if cur != "" {
+			try = cur + " " + w
+		}
+		if cur != "" && sty.Width(try) > maxW {
+			lines = append(lines, cur)
+			cur = w
+			continue
+		}
+		cur = try
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// annotateSVG adds a <title> and a <desc> (alt text and citation) for assistive technology and
+// for anyone who opens the file on its own.
+func (c *Chart) annotateSVG(b []byte) []byte {
+	i := bytes.Index(b, []byte("<svg"))
+	if i < 0 {
+		return b
+	}
+	j := bytes.IndexByte(b[i:], '>')
+	if j < 0 {
+		return b
+	}
+	end := i + j + 1
+	var ins bytes.Buffer
+	ins.WriteString("\n<title>")
+	xml.EscapeText(&ins, []byte(c.Title))
+	ins.WriteString("</title>\n<desc>")
+	xml.EscapeText(&ins, []byte(c.AltText()+" "+c.Citation.String()))
+	ins.WriteString("</desc>\n")
+	out := append([]byte{}, b[:end]...)
+	out = append(out, ins.Bytes()...)
+	out = append(out, b[end:]...)
+	// Declare the role for screen readers.
+	return bytes.Replace(out, []byte("<svg"), []byte(`<svg role="img"`), 1)
+}
+
+func (c *Chart) plot() (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = c.Title
+	if c.Subtitle != "" {
+		p.Title.Text += "\n" + c.Subtitle
+	}
+	setFonts(p)
+	p.Title.Padding = 6
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
+	p.Legend.Top = true
+	p.Legend.Left = true
+	switch c.Kind {
+	case Line:
+		return p, c.plotLines(p)
+	default:
+		return p, c.plotBars(p)
+	}
+}
+
+func (c *Chart) plotLines(p *plot.Plot) error {
+	p.Add(plotter.NewGrid())
+	var ticks []plot.Tick
+	step := max(1, len(c.Categories)/10)
+	for i, cat := range c.Categories {
+		label := ""
+		if i%step == 0 || i == len(c.Categories)-1 {
+			label = cat
+		}
+		ticks = append(ticks, plot.Tick{Value: float64(i), Label: label})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Tick.Marker = unitTicks{unit: c.Unit}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for si, s := range c.Series {
+		col := Palette[si%len(Palette)]
+		var segs []plotter.XYs
+		var cur plotter.XYs
+		for i, v := range s.Values {
+			if math.IsNaN(v) {
+				if len(cur) > 0 {
+					segs = append(segs, cur)
+					cur = nil
+				}
+				continue
+			}
+			cur = append(cur, plotter.XY{X: float64(i), Y: v})
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		if len(cur) > 0 {
+			segs = append(segs, cur)
+		}
+		for k, seg := range segs {
+			l, pts, err := plotter.NewLinePoints(seg)
+			if err != nil {
+				return err
+			}
+			l.Color, l.Width = col, 2
+			if s.Dashed {
+				l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			}
+			pts.Color, pts.Radius = col, 2.5
+			p.Add(l, pts)
+			if k == 0 && len(c.Series) > 1 {
+				p.Legend.Add(s.Name, l, pts)
+			}
+		}
+	}
+	if lo == math.Inf(1) {
+		return fmt.Errorf("chart %s: every value is missing", c.ID)
+	}
+	// Start the y axis at zero for counts and money, so changes are not exaggerated.
+	if lo >= 0 {
+		p.Y.Min = 0
+	}
+	p.Y.Max = hi + (hi-math.Min(lo, 0))*0.08
+	p.X.Min, p.X.Max = -0.3, float64(len(c.Categories)-1)+0.3
+	return nil
+}
+
+func (c *Chart) plotBars(p *plot.Plot) error {
+	s := c.Series[0]
+	n := len(c.Categories)
+	barW := vg.Points(math.Max(4, math.Min(18, 260/float64(n))))
+	for i := range c.Categories {
+		v := s.Values[i]
+		if math.IsNaN(v) {
+			continue
+		}
+		bc, err := plotter.NewBarChart(plotter.Values{v}, barW)
+		if err != nil {
+			return err
+		}
+		bc.Horizontal = true
+		bc.XMin = float64(n - 1 - i)
+		bc.LineStyle.Width = 0
+		bc.Color = Neutral
+		if c.Kind == Breakdown {
+			bc.Color = Palette[i%len(Palette)]
+		}
+		if s.Highlight[i] {
+			bc.Color = Highlight
+		}
+		p.Add(bc)
+	}
+	labels := make([]string, n)
+	for i, cat := range c.Categories {
+		labels[n-1-i] = cat
+	}
+	p.NominalY(labels...)
+	p.X.Tick.Marker = unitTicks{unit: c.Unit}
+	p.X.Min = math.Min(0, p.X.Min)
+	p.Add(plotter.NewGrid())
+	return nil
+}
+
+// unitTicks formats axis labels with thousands separators and the unit.
+type unitTicks struct{ unit string }
+
+func (t unitTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = FormatValue(ticks[i].Value, t.unit)
+		}
+	}
+	return ticks
+}

@@ -1,0 +1,108 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cornerstone-data/cornerstone/reports/charts"
+)
+
+// areaPage writes areas/<code>.html.
+func (s *Site) areaPage(ctx context.Context, a Area) error {
+	var sections []section
+	pop, err := s.populationSection(ctx, a, "../")
+	if err != nil {
+		return err
+	}
+	if pop != nil {
+		sections = append(sections, *pop)
+	}
+	return s.write("areas/"+a.Code+".html", page{Title: a.Name, Area: a, Sections: sections})
+}
+
+func (s *Site) populationSection(ctx context.Context, a Area, root string) (*section, error) {
+	ok, err := tableExists(ctx, s.db, "marts", "area_population")
+	if err != nil || !ok {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `SELECT year, population, vintage FROM marts.area_population WHERE area_code = ? ORDER BY year`, a.Code)
+	if err != nil {
+		return nil, fmt.Errorf("reading marts.area_population: %w", err)
+	}
+	defer rows.Close()
+	var years []string
+	var vals []float64
+	vintages := map[string]bool{}
+	for rows.Next() {
+		var y int
+		var p float64
+		var v string
+		if err := rows.Scan(&y, &p, &v); err != nil {
+			return nil, err
+		}
+		years = append(years, strconv.Itoa(y))
+		vals = append(vals, p)
+		vintages[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	first, last := vals[0], vals[len(vals)-1]
+	change := (last - first) / first * 100
+	verb := "grew"
+	if change < 0 {
+		verb = "fell"
+	}
+	title := fmt.Sprintf("%s's population %s %s%% from mid-%s to mid-%s", a.Name, verb, trim1(math.Abs(change)), years[0], years[len(years)-1])
+	if len(vals) == 1 || math.Abs(change) < 0.05 {
+		title = fmt.Sprintf("%s's population was %s in mid-%s", a.Name, charts.FormatValue(last, "people"), years[len(years)-1])
+	}
+	sentence := fmt.Sprintf("%s had an estimated %s residents in mid-%s", a.Name, charts.FormatValue(last, "people"), years[len(years)-1])
+	if len(vals) > 1 {
+		sentence += fmt.Sprintf(", against %s in mid-%s (%s%s%%)", charts.FormatValue(first, "people"), years[0], sign(change), trim1(change))
+	}
+	sentence += "."
+	var vs []string
+	for v := range vintages {
+		vs = append(vs, v)
+	}
+	sort.Strings(vs)
+	var cites []charts.Source
+	for _, v := range vs {
+		if r, ok := s.release("ons-population", v); ok {
+			cites = append(cites, r.Cite("Mid-year population estimates ("+v+")"))
+		}
+	}
+	if len(cites) == 0 {
+		cites = append(cites, charts.Source{Publisher: "Office for National Statistics", Dataset: "Mid-year population estimates"})
+	}
+	c := &charts.Chart{
+		ID: "population-" + strings.ToLower(a.Code), Title: title, Subtitle: "Resident population, mid-year estimates",
+		Kind: charts.Line, XLabel: "Mid-year", YLabel: "Residents", Unit: "people", Categories: years,
+		Series:   []charts.Series{{Name: a.Name, Values: vals}},
+		Citation: charts.Citation{Sources: cites},
+	}
+	cv, err := s.chart(c, root)
+	if err != nil {
+		return nil, err
+	}
+	return &section{ID: "population", Heading: "Population", Sentences: []string{sentence}, Charts: []chartView{cv}}, nil
+}
+
+func trim1(v float64) string {
+	return strings.TrimSuffix(strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64), ".0")
+}
+
+func sign(v float64) string {
+	if v > 0 {
+		return "+"
+	}
+	return ""
+}

@@ -1,0 +1,7 @@
+// Package all registers every Cornerstone source; import it for its side effect.
+package all
+
+import (
+	_ "github.com/cornerstone-data/cornerstone/sources/mysociety" // la-register
+	_ "github.com/cornerstone-data/cornerstone/sources/ons"       // ons-population
+)

@@ -1,0 +1,173 @@
+package sources
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/cornerstone-data/cornerstone/internal/progress"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/sources/landing"
+)
+
+// Loader is what a Source's Load receives: the release, its landed files, and writers for the
+// source's raw tables, all inside one transaction. Before Load runs, the rows any earlier load of
+// the same dataset and vintage wrote are deleted, so a load replaces its release and never
+// duplicates it.
+type Loader struct {
+	Release  Release
+	Files    []landing.File
+	LoadID   int64
+	Progress progress.Reporter
+
+	tx      *warehouse.Tx
+	tables  map[string]warehouse.Table
+	writers map[string]*Writer
+	notes   []string
+}
+
+// Tx returns the load's transaction, for lookups and for bulk SQL (DuckDB's own scanners). Never
+// commit or roll it back.
+func (l *Loader) Tx() *warehouse.Tx { return l.tx }
+
+// File returns the first landed file with the given role ("data" when empty).
+func (l *Loader) File(role string) (landing.File, error) {
+	if role == "" {
+		role = "data"
+	}
+	for i, f := range l.Files {
+		r := l.Release.Assets[i].Role
+		if r == "" {
+			r = "data"
+		}
+		if r == role {
+			return f, nil
+		}
+	}
+	return landing.File{}, fmt.Errorf("release %s has no %s file", l.Release.Key(), role)
+}
+
+// Notef records a warning that does not fail the load (for example a name that did not resolve);
+// notes are kept in meta.loads.notes and printed in the summary.
+func (l *Loader) Notef(format string, args ...any) {
+	l.notes = append(l.notes, fmt.Sprintf(format, args...))
+}
+
+// Notes returns the warnings recorded so far.
+func (l *Loader) Notes() []string { return l.notes }
+
+// Lineage returns the values of the lineage columns other than _file, _sheet and _row, for bulk SQL
+// inserts: _load_id, _dataset, _vintage.
+func (l *Loader) Lineage() (loadID int64, dataset, vintage string) {
+	return l.LoadID, l.Release.Dataset, l.Release.Vintage
+}
+
+// Writer returns the writer for one of the source's declared raw tables (by name, without the
+// schema). The writer is closed when the load ends.
+func (l *Loader) Writer(ctx context.Context, table string) (*Writer, error) {
+	if w, ok := l.writers[table]; ok {
+		return w, nil
+	}
+	t, ok := l.tables[table]
+	if !ok {
+		return nil, fmt.Errorf("table raw.%s is not declared by source %s", table, l.Release.Source)
+	}
+	full := WithLineage(t)
+	app, err := l.tx.Appender(ctx, full.Schema, full.Name, full.ColumnNames())
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{app: app, l: l, ncols: len(t.Columns), table: t.String(), buf: make([]driver.Value, len(full.Columns))}
+	l.writers[table] = w
+	return w, nil
+}
+
+// Rows returns the rows written so far across all tables.
+func (l *Loader) Rows() int64 {
+	var n int64
+	for _, w := range l.writers {
+		n += w.app.Rows()
+	}
+	return n
+}
+
+// Writer appends rows to one raw table with the lineage columns filled in.
+type Writer struct {
+	app   *warehouse.Appender
+	l     *Loader
+	ncols int
+	table string
+	buf   []driver.Value
+}
+
+// Append writes one row: values in the declared column order, then where it came from. Values may
+// be nil, string, bool, int, int64, float64 (NaN and ±Inf become NULL), time.Time, or pointers to
+// these (nil pointer = NULL).
+func (w *Writer) Append(file, sheet string, row int, values ...any) error {
+	if len(values) != w.ncols {
+		return fmt.Errorf("writing %s: %d values for %d columns", w.table, len(values), w.ncols)
+	}
+	for i, v := range values {
+		dv, err := toValue(v)
+		if err != nil {
+			return fmt.Errorf("writing %s column %d: %w", w.table, i+1, err)
+		}
+		w.buf[i] = dv
+	}
+	w.buf[w.ncols] = w.l.LoadID
+	w.buf[w.ncols+1] = w.l.Release.Dataset
+	w.buf[w.ncols+2] = w.l.Release.Vintage
+	w.buf[w.ncols+3] = file
+	w.buf[w.ncols+4] = sheet
+	w.buf[w.ncols+5] = int64(row)
+	return w.app.Append(w.buf...)
+}
+
+// Rows returns the rows appended so far.
+func (w *Writer) Rows() int64 { return w.app.Rows() }
+
+func toValue(v any) (driver.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string, bool, int64, time.Time, []byte:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, nil
+		}
+		return x, nil
+	case *string:
+		if x == nil {
+			return nil, nil
+		}
+		return *x, nil
+	case *float64:
+		if x == nil {
+			return nil, nil
+		}
+		return toValue(*x)
+	case *int64:
+		if x == nil {
+			return nil, nil
+		}
+		return *x, nil
+	case *time.Time:
+		if x == nil {
+			return nil, nil
+		}
+		return *x, nil
+	case *bool:
+		if x == nil {
+			return nil, nil
+		}
+		return *x, nil
+	}
+	return nil, fmt.Errorf("unsupported value type %T", v)
+}
