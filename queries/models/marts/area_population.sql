@@ -1,6 +1,6 @@
 -- name: marts.area_population
 -- depends: core.population, core.areas
--- description: The latest population estimate per English local authority and year, with the change on the previous year, for reports.
+-- description: The latest population estimate per English council (unitary, district, borough or county) and year, with the change on the previous year, for reports.
 -- grain: area_code, year
 -- test: unique(area_code, year)
 -- test: not_null(area_code, name, year, population, vintage)
@@ -18,4 +18,4 @@ SELECT
 FROM core.population AS p
 LEFT JOIN core.areas AS a ON a.area_code = p.area_code
 WHERE p.is_latest
-  AND p.area_code LIKE 'E0%'
+  AND regexp_matches(p.area_code, '^E(06|07|08|09|10)[0-9]{6}$')
