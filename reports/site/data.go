@@ -14,7 +14,7 @@ import (
 // Release is one source release the site was built from.
 type Release struct {
 	Source, Dataset, Vintage, Title, Publisher, Licence, URL, SHA256 string
-	Retrieved                                                      string // YYYY-MM-DD
+	Retrieved                                                        string // YYYY-MM-DD
 }
 
 // ShortSHA is the first 12 hex digits of the file hash.
