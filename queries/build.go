@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -58,6 +59,14 @@ type Builder struct {
 	RunID int64
 	// Full rebuilds every model even when its inputs are unchanged.
 	Full bool
+}
+
+func toDriver(vals []any) []driver.Value {
+	out := make([]driver.Value, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return out
 }
 
 // Build statuses.
@@ -115,18 +124,30 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 				return err
 			}
 		}
-		stmt := "CREATE OR REPLACE " + kind + " " + warehouse.Qualified(m.Schema, m.Table) + " AS\n" + m.SQL
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return fmt.Errorf("building %s (%s): %w", m.Name, m.Path, err)
+		switch m.Materialized {
+		case "macro":
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("creating macro %s (%s): %w", m.Name, m.Path, err)
+			}
+		case "seed":
+			if err := materialiseSeed(ctx, tx, p.fsys, m, false); err != nil {
+				return fmt.Errorf("building %s (%s): %w", m.Name, m.Path, err)
+			}
+		default:
+			stmt := "CREATE OR REPLACE " + kind + " " + warehouse.Qualified(m.Schema, m.Table) + " AS\n" + m.SQL
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("building %s (%s): %w", m.Name, m.Path, err)
+			}
 		}
-		n, err := tx.Count(ctx, m.Schema, m.Table)
-		if err != nil {
-			return err
-		}
-		rows = n
-		results, err = runTests(ctx, tx, m, prevRows, rows)
-		if err != nil {
-			return err
+		if m.Materialized != "macro" {
+			n, err := tx.Count(ctx, m.Schema, m.Table)
+			if err != nil {
+				return err
+			}
+			rows = n
+			if results, err = runTests(ctx, tx, m, prevRows, rows); err != nil {
+				return err
+			}
 		}
 		var failed []TestResult
 		for _, r := range results {
@@ -271,9 +292,12 @@ func (b *Builder) recordTests(ctx context.Context, results []TestResult) error {
 	})
 }
 
-func (b *Builder) exists(ctx context.Context, schema, table string) (bool, error) {
+// exists reports whether schema.name exists as a table, view or macro.
+func (b *Builder) exists(ctx context.Context, schema, name string) (bool, error) {
 	var n int
-	err := b.DB.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, schema, table).Scan(&n)
+	err := b.DB.QueryRow(ctx, `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2)
+		+ (SELECT count(*) FROM duckdb_functions() WHERE schema_name = $1 AND function_name = $2 AND function_type IN ('macro', 'table_macro'))`,
+		schema, name).Scan(&n)
 	return n > 0, err
 }
 

@@ -23,11 +23,13 @@ type Header struct {
 	Description  string
 	Grain        string
 	Tests        []string
+	// HasDepends is true when the header has a depends line (which may be empty).
+	HasDepends bool
 	// Lines is the number of header lines (the SQL body starts after them).
 	Lines int
 }
 
-// ParseHeader reads the leading "-- key: value" lines of a model file. The header ends at the first
+// ParseHeader reads the leading "-- key: value" lines of a model or function file. The header ends at the first
 // line that is not a header line; blank lines inside it are not allowed. It reports every problem in
 // the header at once.
 func ParseHeader(file, body string) (Header, []error) {
@@ -74,18 +76,16 @@ func ParseHeader(file, body string) (Header, []error) {
 		}
 	}
 	h.Lines = line
+	h.HasDepends = seen["depends"]
 	if h.Name == "" {
 		errs = append(errs, fmt.Errorf("%s: header has no \"-- name:\" line", file))
-	}
-	if !seen["depends"] {
-		errs = append(errs, fmt.Errorf("%s: header has no \"-- depends:\" line (write \"-- depends:\" with nothing after it for none)", file))
 	}
 	switch h.Materialized {
 	case "":
 		h.Materialized = "table"
-	case "table", "view":
+	case "table", "view", "seed", "macro":
 	default:
-		errs = append(errs, fmt.Errorf("%s: materialized %q: want table or view", file, h.Materialized))
+		errs = append(errs, fmt.Errorf("%s: materialized %q: want table, view, seed or macro", file, h.Materialized))
 	}
 	return h, errs
 }

@@ -31,7 +31,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/pipeline"
 )
 
-//go:embed models
+//go:embed models seeds
 var embedded embed.FS
 
 // FS returns the embedded models folder.
@@ -51,6 +51,7 @@ type Model struct {
 // Project is a parsed set of models.
 type Project struct {
 	Models map[string]*Model
+	fsys   fs.FS
 }
 
 // Default parses the embedded models.
@@ -58,7 +59,7 @@ func Default() (*Project, error) { return Load(embedded) }
 
 // Load parses every models/**/*.sql in fsys. It reports every problem it finds, not just the first.
 func Load(fsys fs.FS) (*Project, error) {
-	p := &Project{Models: map[string]*Model{}}
+	p := &Project{Models: map[string]*Model{}, fsys: fsys}
 	var errs []error
 	err := fs.WalkDir(fsys, "models", func(file string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -71,7 +72,7 @@ func Load(fsys fs.FS) (*Project, error) {
 		if err != nil {
 			return err
 		}
-		m, merrs := parseModel(file, string(body))
+		m, merrs := parseModel(fsys, file, string(body))
 		errs = append(errs, merrs...)
 		if m == nil {
 			return nil
@@ -92,8 +93,11 @@ func Load(fsys fs.FS) (*Project, error) {
 	return p, nil
 }
 
-func parseModel(file, body string) (*Model, []error) {
+func parseModel(fsys fs.FS, file, body string) (*Model, []error) {
 	h, errs := ParseHeader(file, body)
+	if !h.HasDepends {
+		errs = append(errs, fmt.Errorf("%s: header has no \"-- depends:\" line (write \"-- depends:\" with nothing after it for none)", file))
+	}
 	if h.Name == "" {
 		return nil, errs
 	}
@@ -117,7 +121,24 @@ func parseModel(file, body string) (*Model, []error) {
 	if sqlBody == "" {
 		errs = append(errs, fmt.Errorf("%s: no SQL after the header", file))
 	}
-	sum := sha256.Sum256([]byte(body))
+	if h.Materialized == "macro" {
+		m := macroRe.FindStringSubmatch(sqlBody)
+		if m == nil || m[1] != h.Name {
+			errs = append(errs, fmt.Errorf("%s: a macro's body must be CREATE OR REPLACE MACRO %s(…) AS …", file, h.Name))
+		}
+		if len(h.Tests) > 0 {
+			errs = append(errs, fmt.Errorf("%s: a macro cannot have data tests", file))
+		}
+	}
+	hashed := body
+	if h.Materialized == "seed" {
+		seed, err := fs.ReadFile(fsys, sqlBody)
+		if err != nil || !strings.HasPrefix(sqlBody, "seeds/") || path.Ext(sqlBody) != ".csv" {
+			errs = append(errs, fmt.Errorf("%s: a seed's body must name a CSV file under seeds/ (got %q)", file, sqlBody))
+		}
+		hashed += string(seed)
+	}
+	sum := sha256.Sum256([]byte(hashed))
 	m := &Model{Header: h, Path: file, SQL: sqlBody, Schema: schema, Table: table, SHA256: hex.EncodeToString(sum[:])}
 	for _, spec := range h.Tests {
 		t, err := ParseTest(h.Name, spec)
@@ -145,6 +166,8 @@ func (p *Project) Order() ([]string, [][]string) {
 	return pipeline.TopoSort(p.Names(), func(n string) []string { return p.Models[n].Depends },
 		func(n string) bool { _, ok := p.Models[n]; return ok })
 }
+
+var macroRe = regexp.MustCompile(`(?is)^CREATE\s+OR\s+REPLACE\s+MACRO\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s*\(`)
 
 var refRe = regexp.MustCompile(`\b(raw|core|marts|meta)\.([a-z_][a-z0-9_]*)\b`)
 var stripRe = regexp.MustCompile(`(?s)--[^\n]*|'(?:[^']|'')*'`)

@@ -27,7 +27,7 @@ func (p *Project) Validate(ctx context.Context, scratch *warehouse.DB, raw []war
 		return nil
 	})
 	if err != nil {
-		return append(errs, fmt.Errorf("creating source tables: %w", err))
+		return append(errs, fmt.Errorf("preparing the scratch warehouse: %w", err))
 	}
 	order, cycles := p.Order()
 	if len(cycles) > 0 {
@@ -51,6 +51,18 @@ func (p *Project) Validate(ctx context.Context, scratch *warehouse.DB, raw []war
 		err := scratch.Update(ctx, func(tx *warehouse.Tx) error {
 			if _, err := tx.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+warehouse.Ident(m.Schema)); err != nil {
 				return err
+			}
+			if m.Materialized == "macro" {
+				if _, err := tx.Exec(ctx, m.SQL); err != nil {
+					return fmt.Errorf("%s: macro does not prepare: %w", m.Path, err)
+				}
+				return nil
+			}
+			if m.Materialized == "seed" {
+				if err := materialiseSeed(ctx, tx, p.fsys, m, false); err != nil {
+					return fmt.Errorf("%s: seed does not load: %w", m.Path, err)
+				}
+				return nil
 			}
 			stmt := "CREATE OR REPLACE TABLE " + warehouse.Qualified(m.Schema, m.Table) + " AS SELECT * FROM (\n" + m.SQL + "\n) LIMIT 0"
 			if _, err := tx.Exec(ctx, stmt); err != nil {

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
 )
 
 // Label marks every demo output.
@@ -92,15 +94,15 @@ const (
 	ctHTML = "text/html; charset=utf-8"
 )
 
-// sheet is one worksheet to write.
-type sheet struct {
-	Name string
-	Rows [][]any
-}
+// sheet is one worksheet to write: string, int, int64, float64, nil cells.
+type sheet = sheetstest.Sheet
 
 // fixedTime is the timestamp written into every generated workbook, so bytes never depend on the
 // clock.
 var fixedTime = time.Date(2025, 7, 1, 9, 30, 0, 0, time.UTC)
+
+// XLSX writes sheets into a deterministic XLSX workbook.
+func XLSX(sheets ...sheet) ([]byte, error) { return writeXLSX(sheets) }
 
 // writeXLSX writes sheets into a deterministic XLSX workbook.
 func writeXLSX(sheets []sheet) ([]byte, error) {

@@ -1,11 +1,11 @@
 -- name: core.areas
 -- depends: raw.la_register
--- description: Every UK local authority in the newest register snapshot, one row per GSS code, with its tier, MHCLG E-code, region and the dates it existed.
+-- description: Every UK local authority in the newest register snapshot, one row per GSS code, with its tier, MHCLG E-code, region and the dates it existed (valid_from inclusive, valid_to exclusive; NULL when unknown or still current).
 -- grain: area_code
 -- test: unique(area_code)
 -- test: not_null(area_code, name, tier, nation)
 -- test: accepted_values(tier: 'unitary', 'county', 'non-metropolitan district', 'metropolitan district', 'london borough', 'city corporation', 'combined authority', 'strategic authority', 'scottish unitary', 'welsh unitary', 'ni district')
--- test: expect(valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from)
+-- test: expect(valid_to IS NULL OR valid_from IS NULL OR valid_to > valid_from)
 -- test: min_rows(1)
 WITH latest AS (
     SELECT max(_vintage) AS vintage FROM raw.la_register
@@ -33,7 +33,9 @@ SELECT
     nullif(r.region, '') AS region,
     r.nation,
     r.start_date AS valid_from,
-    r.end_date AS valid_to,
+    -- The register gives the last day (2019-03-31) for some abolitions and the successor's first
+    -- day (2023-04-01) for others; valid_to is always exclusive: the first day it no longer existed.
+    CASE WHEN strftime(r.end_date, '%m-%d') = '03-31' THEN r.end_date + 1 ELSE r.end_date END AS valid_to,
     r.end_date IS NULL AS is_current,
     r.register_code,
     county.gss_code AS county_code,

@@ -1,0 +1,34 @@
+-- name: core.resolve_area
+-- depends: core.area_lookup, core.norm_area_name, core.area_name_key
+-- materialized: macro
+-- description: Resolves a publisher's name (or GSS code, or MHCLG E-code) for an area at a date to a struct {area_code, how}. When the exact key names any area (at any date) only those areas are considered; otherwise the loose key is used. how is 'matched' when one area with that name existed at the date, 'matched outside its dates' when the name is known only for another period (publishers keep using abolished districts' names; the code returned is the area so named, and core.area_successors maps it to current boundaries), 'ambiguous' when several areas match, 'unknown name' otherwise; area_code is NULL unless matched. It runs one lookup per call: resolve DISTINCT names, then join back.
+CREATE OR REPLACE MACRO core.resolve_area(label, on_date) AS (
+    WITH c AS (
+        SELECT DISTINCT area_code, key_type = 'exact' AS exact,
+            (valid_from IS NULL OR valid_from <= CAST(on_date AS DATE))
+                AND (valid_to IS NULL OR valid_to > CAST(on_date AS DATE)) AS valid_then
+        FROM core.area_lookup
+        WHERE (key_type = 'exact' AND key = core.area_name_key(label))
+           OR (key_type = 'loose' AND key = core.norm_area_name(label))
+    )
+    SELECT CASE
+        WHEN count(DISTINCT area_code) FILTER (WHERE exact AND valid_then) = 1
+            THEN {'area_code': any_value(area_code) FILTER (WHERE exact AND valid_then), 'how': 'matched'}
+        WHEN count(DISTINCT area_code) FILTER (WHERE exact AND valid_then) > 1
+            THEN {'area_code': NULL::VARCHAR, 'how': 'ambiguous'}
+        WHEN count(DISTINCT area_code) FILTER (WHERE exact) = 1
+            THEN {'area_code': any_value(area_code) FILTER (WHERE exact), 'how': 'matched outside its dates'}
+        WHEN count(DISTINCT area_code) FILTER (WHERE exact) > 1
+            THEN {'area_code': NULL::VARCHAR, 'how': 'ambiguous'}
+        WHEN count(DISTINCT area_code) FILTER (WHERE valid_then) = 1
+            THEN {'area_code': any_value(area_code) FILTER (WHERE valid_then), 'how': 'matched'}
+        WHEN count(DISTINCT area_code) FILTER (WHERE valid_then) > 1
+            THEN {'area_code': NULL::VARCHAR, 'how': 'ambiguous'}
+        WHEN count(DISTINCT area_code) = 1
+            THEN {'area_code': any_value(area_code), 'how': 'matched outside its dates'}
+        WHEN count(DISTINCT area_code) > 1
+            THEN {'area_code': NULL::VARCHAR, 'how': 'ambiguous'}
+        ELSE {'area_code': NULL::VARCHAR, 'how': 'unknown name'}
+    END
+    FROM c
+)
