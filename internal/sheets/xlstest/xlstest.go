@@ -107,8 +107,8 @@ func (b Book) Bytes() ([]byte, error) {
 	}
 	var w recWriter
 	w.rec(0x0809, le(uint16(0x0600), uint16(0x0005), uint16(0x0DBB), uint16(0x07CC), uint32(0), uint32(6))) // BOF: globals
-	w.rec(0x0042, le(uint16(1200)))                                                                          // CODEPAGE: UTF-16
-	w.rec(0x0022, le(boolU16(b.Date1904)))                                                                   // DATEMODE
+	w.rec(0x0042, le(uint16(1200)))                                                                         // CODEPAGE: UTF-16
+	w.rec(0x0022, le(boolU16(b.Date1904)))                                                                  // DATEMODE
 	for i, code := range formatOrder {
 		w.rec(0x041E, append(le(uint16(164+i)), unicodeString(code, false)...)) // FORMAT
 	}
@@ -150,7 +150,7 @@ func (b Book) Bytes() ([]byte, error) {
 
 func (w *recWriter) sheet(sh Sheet, sstIndex, formats map[string]int, date1904 bool) error {
 	w.rec(0x0809, le(uint16(0x0600), uint16(0x0010), uint16(0x0DBB), uint16(0x07CC), uint32(0), uint32(6))) // BOF: worksheet
-	w.rec(0x0200, le(uint32(0), uint32(len(sh.Rows)), uint16(0), uint16(256), uint16(0)))                    // DIMENSIONS
+	w.rec(0x0200, le(uint32(0), uint32(len(sh.Rows)), uint16(0), uint16(256), uint16(0)))                   // DIMENSIONS
 	for r, row := range sh.Rows {
 		if sh.ChartAfterRow > 0 && r == sh.ChartAfterRow {
 			w.rec(0x0809, le(uint16(0x0600), uint16(0x0020), uint16(0x0DBB), uint16(0x07CC), uint32(0), uint32(6)))
