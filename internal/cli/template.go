@@ -14,9 +14,9 @@ func (a *app) templateCmd() *cobra.Command {
 	var describe bool
 	var out string
 	c := &cobra.Command{
-		Use:   "template NAME [--describe] [--out FILE]",
+		Use:   "template NAME [--describe] [--file FILE]",
 		Short: "Write a CSV template for a council return (usage, investment)",
-		Long: `Write the CSV template NAME to stdout (or --out FILE): the header and one example row to replace.
+		Long: `Write the CSV template NAME to stdout (or --file FILE): the header and one example row to replace.
 --describe prints what each column means instead. Fill it in and load it with
 'cornerstone ingest SOURCE --from FILE'; every bad cell is reported before anything is loaded.
 
@@ -44,6 +44,6 @@ Templates: ` + "`cornerstone template --help`" + ` lists them below.`,
 	}
 	c.Long += "\n  " + strings.Join(local.TemplateNames(), "\n  ")
 	c.Flags().BoolVar(&describe, "describe", false, "print the meaning of each column (Markdown) instead of the CSV")
-	c.Flags().StringVar(&out, "out", "", "write to this file (must not exist) instead of stdout")
+	c.Flags().StringVar(&out, "file", "", "write to this file (must not exist) instead of stdout")
 	return c
 }

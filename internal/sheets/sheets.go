@@ -16,12 +16,18 @@
 // as gaps.
 //
 // Values come as text in one canonical form per Kind (see Cell), so that a
-// reader written against one format works on the others. FindHeader and
-// NormalizeHeader locate a table's header row by its text rather than its
-// position.
+// reader written against one format works on the others; formula cells read
+// as their cached results. FindHeader and NormalizeHeader locate a table's
+// header row by its text rather than its position.
 //
-// A Workbook and its Rows are not safe for concurrent use; distinct Rows of
-// one Workbook may be used from different goroutines.
+// The XLSX, ODS and XLS readers decode the files themselves (archive/zip,
+// encoding/xml token by token, and a BIFF8 record reader over
+// github.com/richardlehane/mscfb), because the Go libraries that read these
+// formats either load whole sheets, lose cell types, or do not read formula
+// results. Packages sheetstest and xlstest write fixture files for tests.
+//
+// A Workbook's methods must not be called concurrently; the Rows they return
+// may each be used from a different goroutine.
 package sheets
 
 import (
@@ -110,10 +116,11 @@ type Rows interface {
 // XLS, and anything else is CSV (except UTF-16 text, HTML and XML, which
 // yield ErrUnsupported). The caller must Close the Workbook.
 //
-// Open reads the workbook's structure (for ODS, one pass over content.xml to
-// find the sheets) and fails with an error wrapping ErrCorrupt,
-// ErrUnsupported or ErrTooLarge when that is malformed, unsupported or too
-// large.
+// Open reads the workbook's structure (the tables' names and offsets in an
+// ODS content.xml, the workbook part of an XLSX, the globals of an XLS) and
+// fails with an error wrapping ErrCorrupt, ErrUnsupported or ErrTooLarge
+// when that is malformed, unsupported or too large; a missing or unreadable
+// file yields the os error.
 func Open(path string, opts ...Option) (Workbook, error) {
 	b := newBase(filepath.Base(path), opts)
 	f, err := os.Open(path)
@@ -167,6 +174,8 @@ func detect(f file, size int64, b *base) (Workbook, error) {
 		return openZip(f, size, b)
 	case bytes.HasPrefix(head, ole2Magic):
 		return openXLS(f, size, b)
+	case len(head) >= 4 && head[0] == 0x09 && head[2] <= 0x10 && head[3] == 0 && (head[1] == 0x00 || head[1] == 0x02 || head[1] == 0x04):
+		return nil, fmt.Errorf("%w: Excel 2.x-4.x (BIFF2-4) file", ErrUnsupported)
 	case bytes.HasPrefix(head, utf16LEBOM) || bytes.HasPrefix(head, utf16BEBOM):
 		return nil, fmt.Errorf("%w: UTF-16 text (save the file as UTF-8 CSV)", ErrUnsupported)
 	}

@@ -159,6 +159,7 @@ func TestOpenRejects(t *testing.T) {
 		{"word document", sheetstest.ZipPackage("[Content_Types].xml", "<Types/>", "word/document.xml", "<document/>"), ErrUnsupported},
 		{"word document with rels", docx, ErrUnsupported},
 		{"xlsb", xlsb, ErrUnsupported},
+		{"excel 4", []byte("\x09\x04\x06\x00\x00\x00\x10\x00"), ErrUnsupported},
 		{"utf-16", []byte("\xff\xfea\x00,\x00b\x00"), ErrUnsupported},
 		{"html", []byte("\n<!DOCTYPE html><html><body><table></table></body></html>"), ErrUnsupported},
 		{"spreadsheetml 2003", []byte(`<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>`), ErrUnsupported},

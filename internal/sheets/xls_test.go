@@ -126,14 +126,31 @@ func TestXLSCorrupt(t *testing.T) {
 	}
 }
 
+// seedBook is a small workbook with every kind of cell record.
+var seedBook = xlstest.Book{Sheets: []xlstest.Sheet{{Name: "S", Rows: [][]any{
+	{"a", xlstest.Label("b"), 1, 2, 1.5, true, xlstest.Err("#N/A")},
+	{xlstest.Formula{Result: "s"}, xlstest.Formatted{Value: 43496, Format: "yyyy-mm-dd"}, xlstest.Blank{}},
+}, ChartAfterRow: 1}, {Name: "T", Rows: [][]any{nil, {"a"}}}}}
+
 // xlsSeeds returns small XLS files for FuzzOpen.
 func xlsSeeds(f *testing.F) [][]byte {
-	data, err := xlstest.Book{Sheets: []xlstest.Sheet{{Name: "S", Rows: [][]any{
-		{"a", xlstest.Label("b"), 1, 2, 1.5, true, xlstest.Err("#N/A")},
-		{xlstest.Formula{Result: "s"}, xlstest.Formatted{Value: 43496, Format: "yyyy-mm-dd"}},
-	}, ChartAfterRow: 1}}}.Bytes()
+	data, err := seedBook.Bytes()
 	if err != nil {
 		f.Fatal(err)
 	}
 	return [][]byte{data}
+}
+
+// FuzzXLS fuzzes the BIFF8 Workbook stream; the compound file around it
+// stays well formed, so that inputs stay small.
+func FuzzXLS(f *testing.F) {
+	stream, err := seedBook.Stream()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(stream) // (SST records continued across CONTINUE are left to TestXLS: such seeds are too big to minimise)
+	f.Fuzz(func(t *testing.T, stream []byte) {
+		wb, err := openBytes("fuzz.xls", xlstest.CompoundFile(stream), fuzzLimits)
+		exercise(t, wb, err, false)
+	})
 }

@@ -83,6 +83,16 @@ var errCodes = map[Err]byte{"#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0F, "#
 
 // Bytes returns the book as the bytes of an .xls file.
 func (b Book) Bytes() ([]byte, error) {
+	stream, err := b.Stream()
+	if err != nil {
+		return nil, err
+	}
+	return CompoundFile(stream), nil
+}
+
+// Stream returns the book's BIFF8 Workbook stream, without the compound
+// file around it.
+func (b Book) Stream() ([]byte, error) {
 	var sst []string
 	sstIndex := map[string]int{}
 	formats := map[string]int{} // custom format code -> XF index
@@ -145,7 +155,7 @@ func (b Book) Bytes() ([]byte, error) {
 			return nil, fmt.Errorf("xlstest: sheet %q: %w", sh.Name, err)
 		}
 	}
-	return compoundFile(w.buf.Bytes()), nil
+	return w.buf.Bytes(), nil
 }
 
 func (w *recWriter) sheet(sh Sheet, sstIndex, formats map[string]int, date1904 bool) error {
@@ -351,11 +361,11 @@ const (
 	noStream   = 0xFFFFFFFF
 )
 
-// compoundFile wraps stream as the "Workbook" stream of an OLE2 compound
+// CompoundFile wraps stream as the "Workbook" stream of an OLE2 compound
 // file (version 3, 512-byte sectors): stream sectors, one directory sector,
 // then the FAT. The stream is padded to 4096 bytes so it needs no mini
 // stream.
-func compoundFile(stream []byte) []byte {
+func CompoundFile(stream []byte) []byte {
 	if len(stream) < 4096 {
 		stream = append(stream, make([]byte, 4096-len(stream))...)
 	}
