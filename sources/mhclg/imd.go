@@ -84,7 +84,7 @@ func (Deprivation) Discover(ctx context.Context, env *sources.Env) ([]sources.Re
 		}
 		out = append(out, sources.Release{
 			Dataset: DeprivationDataset, Vintage: "IoD" + year,
-			Title:   page.Title + ": " + att.Title, PageURL: govuk.PageURL(d.BasePath), Published: page.FirstPublishedAt,
+			Title: page.Title + ": " + att.Title, PageURL: govuk.PageURL(d.BasePath), Published: page.FirstPublishedAt,
 			Assets: []sources.Asset{{URL: att.URL, Name: att.Name(), Kind: att.Kind()}},
 		})
 	}
