@@ -528,7 +528,7 @@ func (env *Env) land(info Info, rel Release, f Fetched) (landing.File, error) {
 	}
 	p := landing.Provenance{
 		Source: info.ID, Filename: f.Name, SHA256: f.SHA256, Size: f.Size, RetrievedAt: env.now(),
-		Publisher: info.Publisher, Dataset: rel.Dataset, ReleaseTitle: rel.Title, Vintage: rel.Vintage,
+		Publisher: publisherOf(info, rel), Dataset: rel.Dataset, ReleaseTitle: rel.Title, Vintage: rel.Vintage,
 		Licence: info.Licence, PageURL: rel.PageURL, Demo: rel.Demo,
 	}
 	if r := f.Result; r != nil {

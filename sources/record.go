@@ -19,7 +19,7 @@ func (env *Env) recordSuccess(ctx context.Context, tx *warehouse.Tx, info Info, 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (source, sha256) DO NOTHING`,
 			info.ID, f.SHA256, f.Filename, f.Rel, nullIfEmpty(f.URL), nullIfEmpty(f.FinalURL), f.RetrievedAt,
-			nullIfEmpty(f.ETag), nullIfEmpty(f.LastModified), nullIfEmpty(f.ContentType), f.Size, info.Publisher,
+			nullIfEmpty(f.ETag), nullIfEmpty(f.LastModified), nullIfEmpty(f.ContentType), f.Size, publisherOf(info, rel),
 			rel.Dataset, rel.Vintage, rel.Title, info.Licence)
 		if err != nil {
 			return fmt.Errorf("recording meta.files: %w", err)
@@ -41,7 +41,7 @@ func (env *Env) recordSuccess(ctx context.Context, tx *warehouse.Tx, info Info, 
 			licence = excluded.licence, licence_url = excluded.licence_url, page_url = excluded.page_url, url = excluded.url,
 			sha256 = excluded.sha256, files = excluded.files, published_at = excluded.published_at,
 			retrieved_at = excluded.retrieved_at, loaded_at = excluded.loaded_at, load_id = excluded.load_id, rows = excluded.rows`,
-		info.ID, rel.Dataset, rel.Vintage, nullIfEmpty(rel.Title), info.Publisher, info.Licence, nullIfEmpty(info.LicenceURL),
+		info.ID, rel.Dataset, rel.Vintage, nullIfEmpty(rel.Title), publisherOf(info, rel), info.Licence, nullIfEmpty(info.LicenceURL),
 		nullIfEmpty(rel.PageURL), nullIfEmpty(url), lr.SHA256, filesJSON(files), published, first.RetrievedAt, env.now(), lr.LoadID, lr.Rows)
 	if err != nil {
 		return fmt.Errorf("recording meta.releases: %w", err)
@@ -62,9 +62,10 @@ func (env *Env) recordFailure(ctx context.Context, lr *LoadResult, started time.
 }
 
 func insertLoad(ctx context.Context, tx *warehouse.Tx, runID int64, lr *LoadResult, started, finished time.Time, files string) error {
-	var errText, notes any
+	var errText, notes, reason any
 	if lr.Err != nil {
 		errText = lr.Err.Error()
+		reason = Reason(lr.Err)
 	}
 	if len(lr.Notes) > 0 {
 		b, _ := json.Marshal(lr.Notes)
@@ -75,9 +76,9 @@ func insertLoad(ctx context.Context, tx *warehouse.Tx, runID int64, lr *LoadResu
 		run = runID
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO meta.loads (load_id, run_id, source, dataset, vintage, release, sha256, files, rows,
-			started_at, finished_at, status, error, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			started_at, finished_at, status, error, notes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		lr.LoadID, run, lr.Release.Source, nullIfEmpty(lr.Release.Dataset), nullIfEmpty(lr.Release.Vintage),
-		nullIfEmpty(lr.Release.Title), nullIfEmpty(lr.SHA256), files, lr.Rows, started, finished, lr.Status, errText, notes)
+		nullIfEmpty(lr.Release.Title), nullIfEmpty(lr.SHA256), files, lr.Rows, started, finished, lr.Status, errText, notes, reason)
 	if err != nil {
 		return fmt.Errorf("recording meta.loads: %w", err)
 	}
@@ -103,6 +104,14 @@ func (env *Env) recordCheck(ctx context.Context, source, status string, cause er
 			source, env.now(), status, errText, rel, rel, env.now())
 		return err
 	})
+}
+
+// publisherOf is the release's publisher, defaulting to the source's.
+func publisherOf(info Info, rel Release) string {
+	if rel.Publisher != "" {
+		return rel.Publisher
+	}
+	return info.Publisher
 }
 
 func nullIfEmpty(s string) any {

@@ -81,6 +81,9 @@ type Release struct {
 	Title     string    // the publisher's title for the release
 	Published time.Time // publication date when known
 	PageURL   string    // the release page
+	// Publisher overrides Info.Publisher when a source gathers releases from another publisher
+	// (la-register also reads ONS's code lookups).
+	Publisher string
 	Assets    []Asset
 	// Demo marks a release served from the synthetic demo sample.
 	Demo bool
