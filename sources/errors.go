@@ -1,9 +1,14 @@
 package sources
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
+	"syscall"
+
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
 )
 
 var (
@@ -15,7 +20,10 @@ var (
 	ErrEmptyRelease = errors.New("release has no rows")
 	// ErrRowCollapse means a release has far fewer rows than the previous one of its dataset.
 	ErrRowCollapse = errors.New("row count collapsed against the previous release")
-	// ErrOlderRelease means discovery offered a release older than the one already held.
+	// ErrOlderRelease means discovery offered a release older than the one already held: an older
+	// copy of a release held in a later revision, or, when the publisher's index no longer lists
+	// the newest release held, anything older than it. A file named with --from may be older on
+	// purpose and is loaded with a note.
 	ErrOlderRelease = errors.New("release is older than the one held")
 	// ErrLayout means a file's layout is not the one the reader knows (a header missing or renamed).
 	ErrLayout = errors.New("unexpected layout")
@@ -109,3 +117,81 @@ func (e *ValidationError) Error() string {
 }
 
 func (e *ValidationError) Unwrap() error { return ErrInvalid }
+
+// Load failure reasons, recorded in meta.loads.reason and sent in notifications: a short stable
+// word for what went wrong, beside the full message.
+const (
+	ReasonHTMLPage         = "html_page"         // an HTML page (a login, cookie or error page) instead of the file
+	ReasonEmpty            = "empty_file"        // a file with no bytes, or one that parsed to no rows
+	ReasonRowCollapse      = "row_collapse"      // far fewer rows than the previous release
+	ReasonOlderRelease     = "older_release"     // older than the release held
+	ReasonWrongFormat      = "wrong_format"      // not the format expected (CSV for XLSX…), or too large
+	ReasonLayout           = "layout"            // a header missing or renamed
+	ReasonInvalid          = "invalid"           // cells that fail validation
+	ReasonNoVintage        = "no_vintage"        // the release could not be identified
+	ReasonNothingPublished = "nothing_published" // discovery found no release
+	ReasonTransient        = "transient"         // a network failure or a 5xx that outlasted the retries
+	ReasonHTTPStatus       = "http_status"       // a 4xx from the publisher
+	ReasonInterrupted      = "interrupted"       // the run was stopped (SIGTERM, Ctrl-C)
+	ReasonError            = "error"             // anything else; the message says what
+)
+
+// Reason classifies a load or discovery failure as one of the Reason* words ("" for nil).
+func Reason(err error) string {
+	var se *fetch.StatusError
+	var le *LayoutError
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return ReasonInterrupted
+	case errors.Is(err, fetch.ErrHTML):
+		return ReasonHTMLPage
+	case errors.Is(err, fetch.ErrEmpty), errors.Is(err, ErrEmptyRelease):
+		return ReasonEmpty
+	case errors.Is(err, ErrRowCollapse):
+		return ReasonRowCollapse
+	case errors.Is(err, ErrOlderRelease):
+		return ReasonOlderRelease
+	case errors.Is(err, fetch.ErrUnexpectedFormat), errors.Is(err, fetch.ErrTooLarge):
+		return ReasonWrongFormat
+	case errors.As(err, &le), errors.Is(err, ErrLayout):
+		return ReasonLayout
+	case errors.As(err, &ve), errors.Is(err, ErrInvalid):
+		return ReasonInvalid
+	case errors.Is(err, ErrNoVintage):
+		return ReasonNoVintage
+	case errors.Is(err, ErrNothingPublished):
+		return ReasonNothingPublished
+	case Transient(err):
+		return ReasonTransient
+	case errors.As(err, &se):
+		return ReasonHTTPStatus
+	}
+	return ReasonError
+}
+
+// Transient reports whether err is a failure that may pass if tried again later: a 5xx or 429
+// from the publisher, a timeout, a stalled or truncated download, or a refused or reset
+// connection (after the fetch layer's own retries). Cancellation is not transient.
+func Transient(err error) bool {
+	var se *fetch.StatusError
+	var ne net.Error
+	var dns *net.DNSError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.Is(err, fetch.ErrHTML), errors.Is(err, fetch.ErrEmpty), errors.Is(err, fetch.ErrUnexpectedFormat):
+		return false
+	case errors.As(err, &se):
+		return se.Retryable()
+	case errors.Is(err, fetch.ErrTimeout), errors.Is(err, fetch.ErrStalled), errors.Is(err, fetch.ErrTruncated):
+		return true
+	case errors.As(err, &dns):
+		return dns.IsTimeout || dns.IsTemporary
+	case errors.As(err, &ne) && ne.Timeout():
+		return true
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNABORTED)
+}

@@ -145,6 +145,10 @@ func Ingest(ctx context.Context, env *Env, src Source, opts Options) (*Result, e
 			return res, err
 		}
 	}
+	var offered map[string]relOrder
+	if opts.From == "" {
+		offered = newestOffered(releases)
+	}
 	for _, rel := range releases {
 		rel.Source = info.ID
 		rel.Demo = rel.Demo || env.Demo
@@ -157,7 +161,7 @@ func Ingest(ctx context.Context, env *Env, src Source, opts Options) (*Result, e
 		if opts.Title != "" {
 			rel.Title = opts.Title
 		}
-		lr := env.ingestRelease(ctx, src, rel, opts.Force)
+		lr := env.ingestRelease(ctx, src, rel, opts.Force, offered, opts.From != "")
 		res.Loads = append(res.Loads, lr)
 		if ctx.Err() != nil {
 			break
@@ -195,7 +199,7 @@ func fromRelease(info Info, opts Options) Release {
 	return Release{Source: info.ID, Assets: []Asset{a}}
 }
 
-func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, force bool) (lr LoadResult) {
+func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, force bool, offered map[string]relOrder, fromFile bool) (lr LoadResult) {
 	info := src.Info()
 	started := env.now()
 	lr = LoadResult{Release: rel, Status: StatusFailed}
@@ -261,6 +265,11 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 		return lr
 	}
 	lr.Release = rel
+	olderNote, err := env.checkOlder(ctx, info, rel, offered, fromFile)
+	if err != nil {
+		lr.Err = &LoadError{Source: info.ID, Release: rel.Key(), File: files[0].Name, Err: err}
+		return lr
+	}
 
 	landed := make([]landing.File, len(files))
 	for i, f := range files {
@@ -275,6 +284,9 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 	ld := &Loader{Release: rel, Files: landed, LoadID: loadID, Progress: env.progress(), tables: map[string]warehouse.Table{}, writers: map[string]*Writer{}}
 	for _, t := range info.Tables {
 		ld.tables[t.Name] = t
+	}
+	if olderNote != "" {
+		ld.Notef("%s", olderNote)
 	}
 	err = env.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		ld.tx = tx

@@ -66,8 +66,12 @@ type Cadence struct {
 	// Every is "annual", "quarterly", "monthly" or "irregular".
 	Every string
 	// Months are the months in which a release is normally published (annual: one or two months).
+	// Monthly defaults to every month, quarterly to January, April, July and October.
 	Months []time.Month
-	// Grace is how long after the expected month a release may be late before the source is stale.
+	// Day is the day of the month a release is expected from (default 1; clamped to the month's
+	// length).
+	Day int
+	// Grace is how long after the expected date a release may be late before the source is stale.
 	Grace time.Duration
 	// Note says where the calendar comes from.
 	Note string

@@ -1,0 +1,4 @@
+package sources
+
+// CompareNaturalForTest exposes compareNatural to the external tests.
+var CompareNaturalForTest = compareNatural
