@@ -196,6 +196,29 @@ func TestODSWithoutMimetype(t *testing.T) {
 	compareRows(t, mustRead(t, "bare.ods", data, "only"), []row{r(1, S("v"))})
 }
 
+func TestODSIndexSkipsCommentsAndNestedTables(t *testing.T) {
+	tables := `<!-- <table:table table:name="comment"> --><?pi <table:table table:name="pi"> ?>` +
+		`<table:table table:name="outer"><table:table-row><table:table-cell office:value-type="string">` +
+		`<table:table table:name="nested"/><text:p>o</text:p></table:table-cell></table:table-row></table:table>` +
+		`<![CDATA[<table:table table:name="cdata">]]><table:table table:name="empty"/>` +
+		`<table:table table:name='q"&gt;'>` + rowXML(str("<text:p>q</text:p>")) + `</table:table>`
+	wb, err := openBytes("index.ods", sheetstest.ODSPackage(tables))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if got := strings.Join(wb.Sheets(), "|"); got != `outer|empty|q">` {
+		t.Fatalf("sheets %q", got)
+	}
+	for sheet, want := range map[string][]row{"outer": {r(1, S("o"))}, "empty": nil, `q">`: {r(1, S("q"))}} {
+		got, err := readSheet(wb, sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareRows(t, got, want)
+	}
+}
+
 func TestODSOtherPrefixes(t *testing.T) {
 	// Prefixes are free: what matters is the namespace they are bound to.
 	content := `<c:document-content xmlns:c="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ` +

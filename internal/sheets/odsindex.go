@@ -154,7 +154,7 @@ func (s *tagScanner) nextTag(qname string) (tagKind, int64, error) {
 			return 0, 0, err
 		}
 		start := s.pos - 1
-		head, _ := s.r.Peek(len(qname) + 2)
+		head, _ := s.r.Peek(max(len(qname)+2, len("![CDATA[")))
 		switch {
 		case bytes.HasPrefix(head, []byte("!--")):
 			if err := s.skipPast("-->"); err != nil {
@@ -164,7 +164,11 @@ func (s *tagScanner) nextTag(qname string) (tagKind, int64, error) {
 			if err := s.skipPast("]]>"); err != nil {
 				return 0, 0, unexpected(err)
 			}
-		case bytes.HasPrefix(head, []byte("?")), bytes.HasPrefix(head, []byte("!")):
+		case bytes.HasPrefix(head, []byte("?")):
+			if err := s.skipPast("?>"); err != nil {
+				return 0, 0, unexpected(err)
+			}
+		case bytes.HasPrefix(head, []byte("!")):
 			if err := s.skipPast(">"); err != nil {
 				return 0, 0, unexpected(err)
 			}

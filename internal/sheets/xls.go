@@ -339,7 +339,7 @@ func (s *xlsSource) cells(rec record) ([]xlsCell, error) {
 		if b[1] != 0 {
 			return at(Cell{Kind: Error, Value: biffError(b[0])}), nil
 		}
-		return at(Cell{Kind: Bool, Value: map[bool]string{true: "TRUE", false: "FALSE"}[b[0] != 0]}), nil
+		return at(boolValue(b[0] != 0)), nil
 	case recFormula:
 		v := p.bytes(8)
 		if len(v) < 8 {
@@ -352,7 +352,7 @@ func (s *xlsSource) cells(rec record) ([]xlsCell, error) {
 		case 0: // a string, in the STRING record that follows
 			s.formula = &xlsCell{row: row, col: col}
 		case 1:
-			return at(Cell{Kind: Bool, Value: map[bool]string{true: "TRUE", false: "FALSE"}[v[2] != 0]}), nil
+			return at(boolValue(v[2] != 0)), nil
 		case 2:
 			return at(Cell{Kind: Error, Value: biffError(v[2])}), nil
 		}
@@ -374,4 +374,11 @@ func (s *xlsSource) number(v float64, xf int) Cell {
 		}
 	}
 	return c
+}
+
+func boolValue(b bool) Cell {
+	if b {
+		return Cell{Kind: Bool, Value: "TRUE"}
+	}
+	return Cell{Kind: Bool, Value: "FALSE"}
 }
