@@ -39,6 +39,9 @@ type Config struct {
 	Fetch     Fetch                 `toml:"fetch"`
 	Sources   map[string]SourceSpec `toml:"sources"`
 	Report    Report                `toml:"report"`
+	Schedule  Schedule              `toml:"schedule"`
+	Notify    Notify                `toml:"notify"`
+	Retention Retention             `toml:"retention"`
 
 	// Path is the file the config was read from ("" for defaults only).
 	Path string `toml:"-"`
@@ -142,6 +145,9 @@ func (c *Config) SetDefaults() {
 	if c.Sources == nil {
 		c.Sources = map[string]SourceSpec{}
 	}
+	c.Schedule.SetDefaults()
+	c.Notify.SetDefaults()
+	c.Retention.SetDefaults()
 }
 
 // Validate reports every invalid value at once.
@@ -163,6 +169,21 @@ func (c *Config) Validate() error {
 	if err := spec.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("fetch: %w", err))
 	}
+	ids := make([]string, 0, len(c.Sources))
+	for id := range c.Sources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if spec := c.Sources[id].Schedule; spec != "" {
+			if _, err := ParseCron(spec); err != nil {
+				errs = append(errs, fmt.Errorf("sources.%s.schedule: %q: %v", id, spec, err))
+			}
+		}
+	}
+	errs = append(errs, c.Schedule.Validate()...)
+	errs = append(errs, c.Notify.Validate()...)
+	errs = append(errs, c.Retention.Validate()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
 	}

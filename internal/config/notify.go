@@ -1,0 +1,188 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Notification event types, for Notify.On.
+const (
+	EventFailure    = "failure"     // a load, a model or a whole run failed
+	EventNewRelease = "new_release" // a new or revised release was loaded
+	EventStale      = "stale"       // a source's expected release is overdue beyond its grace
+)
+
+// EventTypes are every notification event type.
+var EventTypes = []string{EventFailure, EventNewRelease, EventStale}
+
+// Notify configures notifications: a webhook, email, or both. Nothing is sent unless one is set.
+type Notify struct {
+	// On lists the events to send (default: every one of EventTypes).
+	On      []string `toml:"on"`
+	Webhook Webhook  `toml:"webhook"`
+	Email   Email    `toml:"email"`
+}
+
+// Webhook is a JSON POST to URL for each event.
+type Webhook struct {
+	URL string `toml:"url"`
+	// Headers are sent with every request (e.g. a routing key). Put secrets in HeaderEnv instead.
+	Headers map[string]string `toml:"headers"`
+	// HeaderEnv maps a header name to the name of an environment variable holding its value
+	// (e.g. Authorization = "CORNERSTONE_WEBHOOK_TOKEN"), so tokens stay out of the file.
+	HeaderEnv map[string]string `toml:"header_env"`
+	// Timeout bounds each request (default 10s).
+	Timeout time.Duration `toml:"timeout"`
+}
+
+// Email sends each event as a plain-text message through an SMTP server (STARTTLS when offered).
+type Email struct {
+	Host     string   `toml:"host"`
+	Port     int      `toml:"port"` // default 587
+	From     string   `toml:"from"`
+	To       []string `toml:"to"`
+	Username string   `toml:"username"`
+	// PasswordEnv names the environment variable holding the SMTP password.
+	PasswordEnv string `toml:"password_env"`
+	// Password is refused: it exists only so the error can say what to do instead.
+	Password string `toml:"password"`
+}
+
+// Enabled reports whether a webhook is configured.
+func (w Webhook) Enabled() bool { return w.URL != "" }
+
+// Enabled reports whether email is configured.
+func (e Email) Enabled() bool { return e.Host != "" }
+
+// Sends reports whether events of type t are to be sent.
+func (n Notify) Sends(t string) bool {
+	for _, o := range n.On {
+		if o == t {
+			return true
+		}
+	}
+	return false
+}
+
+var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ErrMissingSecret means an environment variable named in the config is not set.
+var ErrMissingSecret = errors.New("environment variable not set")
+
+// SMTPPassword reads the SMTP password from the environment variable named by PasswordEnv ("" when
+// no username is configured).
+func (e Email) SMTPPassword() (string, error) {
+	if e.Username == "" {
+		return "", nil
+	}
+	v := os.Getenv(e.PasswordEnv)
+	if v == "" {
+		return "", fmt.Errorf("notify.email.password_env: %w: %s", ErrMissingSecret, e.PasswordEnv)
+	}
+	return v, nil
+}
+
+// ResolvedHeaders returns Headers plus the HeaderEnv headers read from the environment; every
+// variable not set is reported at once.
+func (w Webhook) ResolvedHeaders() (map[string]string, error) {
+	out := map[string]string{}
+	for k, v := range w.Headers {
+		out[k] = v
+	}
+	var errs []error
+	for h, env := range w.HeaderEnv {
+		v := os.Getenv(env)
+		if v == "" {
+			errs = append(errs, fmt.Errorf("notify.webhook.header_env.%s: %w: %s", h, ErrMissingSecret, env))
+			continue
+		}
+		out[h] = v
+	}
+	return out, errors.Join(errs...)
+}
+
+// SetDefaults fills unset fields.
+func (n *Notify) SetDefaults() {
+	if n.On == nil {
+		n.On = append([]string{}, EventTypes...)
+	}
+	if n.Webhook.Timeout == 0 {
+		n.Webhook.Timeout = 10 * time.Second
+	}
+	if n.Email.Port == 0 {
+		n.Email.Port = 587
+	}
+}
+
+// Validate reports every bad value.
+func (n Notify) Validate() []error {
+	var errs []error
+	for _, o := range n.On {
+		known := false
+		for _, t := range EventTypes {
+			known = known || o == t
+		}
+		if !known {
+			errs = append(errs, fmt.Errorf("notify.on: %q: want %s", o, strings.Join(EventTypes, ", ")))
+		}
+	}
+	w := n.Webhook
+	if w.URL != "" {
+		if u, err := url.Parse(w.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("notify.webhook.url: %q: want an absolute http or https URL", w.URL))
+		}
+	}
+	if w.URL == "" && (len(w.Headers) > 0 || len(w.HeaderEnv) > 0) {
+		errs = append(errs, errors.New("notify.webhook: headers given without a url"))
+	}
+	for h, env := range w.HeaderEnv {
+		if !envNameRe.MatchString(env) {
+			errs = append(errs, fmt.Errorf("notify.webhook.header_env.%s: %q is not an environment variable name", h, env))
+		}
+	}
+	for h, v := range w.Headers {
+		if strings.ContainsAny(h+v, "\r\n") || h == "" {
+			errs = append(errs, fmt.Errorf("notify.webhook.headers: %q: bad header", h))
+		}
+	}
+	if w.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("notify.webhook.timeout: %s is negative", w.Timeout))
+	}
+	e := n.Email
+	if e.Password != "" {
+		errs = append(errs, errors.New("notify.email.password: never put the password in the config file; set password_env to the name of an environment variable that holds it"))
+	}
+	if e.Host == "" {
+		if e.From != "" || len(e.To) > 0 || e.Username != "" || e.PasswordEnv != "" {
+			errs = append(errs, errors.New("notify.email: settings given without a host"))
+		}
+		return errs
+	}
+	if e.Port < 1 || e.Port > 65535 {
+		errs = append(errs, fmt.Errorf("notify.email.port: %d: want 1 to 65535", e.Port))
+	}
+	if _, err := mail.ParseAddress(e.From); err != nil {
+		errs = append(errs, fmt.Errorf("notify.email.from: %q: %v", e.From, err))
+	}
+	if len(e.To) == 0 {
+		errs = append(errs, errors.New("notify.email.to: no recipients"))
+	}
+	for _, to := range e.To {
+		if _, err := mail.ParseAddress(to); err != nil {
+			errs = append(errs, fmt.Errorf("notify.email.to: %q: %v", to, err))
+		}
+	}
+	if e.Username != "" && e.PasswordEnv == "" {
+		errs = append(errs, errors.New("notify.email.password_env: required with username (the name of the environment variable holding the password)"))
+	}
+	if e.PasswordEnv != "" && !envNameRe.MatchString(e.PasswordEnv) {
+		errs = append(errs, fmt.Errorf("notify.email.password_env: %q is not an environment variable name", e.PasswordEnv))
+	}
+	return errs
+}
