@@ -6,7 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
@@ -72,7 +74,7 @@ func (Register) Info() sources.Info {
 		Publisher: "mySociety",
 		Licence:   "CC BY 4.0 (mySociety data package; the register copy does not state one)",
 		Homepage:  Homepage,
-		Tables:    []warehouse.Table{Table},
+		Tables:    []warehouse.Table{Table, LookupTable},
 		Cadence: sources.Cadence{Every: "irregular", Months: []time.Month{time.April}, Grace: 90 * 24 * time.Hour,
 			Note: "updated when authorities change, most often for 1 April reorganisations"},
 		Schedule: "0 5 * * 1",
@@ -80,20 +82,44 @@ func (Register) Info() sources.Info {
 	}
 }
 
-// Discover returns the register CSV; the register has no versions, so its vintage is the date it
-// was retrieved (set by Identify).
+// Discover returns the register CSV (whose vintage is the date it was retrieved, set by Identify)
+// and, where the ONS Open Geography Portal is reachable, its year-to-year district lookups. The
+// lookups add code changes the register has not caught up with; when the portal cannot be reached
+// the register alone is loaded and the run says so.
 func (Register) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	return []sources.Release{{
+	out := []sources.Release{{
 		Dataset: Dataset,
 		Title:   "UK local authorities (past, current and future)",
 		PageURL: Homepage,
 		Assets:  []sources.Asset{{URL: URL, Name: "uk_local_authorities_future.csv", Kind: fetch.KindCSV}},
-	}}, nil
+	}}
+	lookups, err := discoverLookups(ctx, env)
+	if err != nil {
+		if env.Progress != nil {
+			env.Progress.Logf("la-register: ONS district lookups not reachable, loading the register alone: %v", err)
+		}
+		return out, nil
+	}
+	return append(out, lookups...), nil
 }
 
 // Identify names the release by the date the file was retrieved (or its Last-Modified date), since
 // the register publishes no version numbers.
 func (Register) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
+	if rel.Dataset == "" && strings.EqualFold(filepath.Ext(files[0].Name), ".json") {
+		rel.Vintage = strings.TrimSuffix(files[0].Name, filepath.Ext(files[0].Name))
+		m := lookupServiceRe.FindStringSubmatch(rel.Vintage)
+		if m == nil {
+			return fmt.Errorf("%s: not an ONS district lookup (want a name like LAD24_LAD25_UK_LU.json): %w", files[0].Name, sources.ErrNoVintage)
+		}
+		rel.Dataset = LookupDataset + "-" + m[1] + "_" + m[2]
+	}
+	if strings.HasPrefix(rel.Dataset, LookupDataset) {
+		if rel.Title == "" {
+			rel.Title = "ONS Open Geography Portal: " + rel.Vintage
+		}
+		return nil
+	}
 	if rel.Dataset == "" {
 		rel.Dataset = Dataset
 	}
@@ -116,11 +142,15 @@ func (Register) Identify(ctx context.Context, rel *sources.Release, files []sour
 
 var gssRe = regexp.MustCompile(`^[EKNSWJ]\d{8}$`)
 
-// Load reads the register into raw.la_register, checking codes and dates cell by cell.
+// Load reads the register into raw.la_register, checking codes and dates cell by cell, or an ONS
+// lookup into raw.ons_lad_lookups.
 func (Register) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("data")
 	if err != nil {
 		return err
+	}
+	if strings.HasPrefix(ld.Release.Dataset, LookupDataset) {
+		return loadLookup(ctx, ld, f.Path, f.Filename)
 	}
 	wb, err := sheets.Open(f.Path)
 	if err != nil {

@@ -1,6 +1,6 @@
 -- name: core.area_changes
--- depends: raw.la_register, core.areas, core.area_code_changes
--- description: Every change of local authority code: old_code became (part of) new_code on effective_date. kind is 'merger' (several areas, or an area into a larger one), 'split' (an area divided between successors, such as Cumbria and Northamptonshire) or 'recode' (the same authority under a new code). From the register's replaced-by and former-code columns, plus the seed of changes it lacks.
+-- depends: raw.la_register, raw.ons_lad_lookups, core.areas, core.area_code_changes
+-- description: Every change of local authority code: old_code became (part of) new_code on effective_date. kind is 'merger' (several areas, or an area into a larger one), 'split' (an area divided between successors, such as Cumbria and Northamptonshire) or 'recode' (the same authority under a new code). From the register's replaced-by and former-code columns, plus ONS's year-to-year district lookups where they were reachable and the seed of changes neither records. source says which.
 -- grain: old_code, new_code
 -- test: unique(old_code, new_code)
 -- test: not_null(old_code, new_code, kind, source)
@@ -44,13 +44,25 @@ former AS (
     FROM core.areas AS a, unnest(string_split(coalesce(a.former_gss_codes, ''), ',')) AS f(code)
     WHERE trim(f.code) <> ''
 ),
+ons AS (
+    SELECT from_code AS old_code, to_code AS new_code, make_date(to_year, 4, 1) AS effective_date,
+        CASE
+            WHEN count(*) OVER (PARTITION BY to_code, _vintage) > 1 THEN 'merger'
+            ELSE 'recode'
+        END AS kind,
+        'ONS lookup ' || _vintage AS source
+    FROM raw.ons_lad_lookups
+    WHERE from_code <> to_code
+    QUALIFY row_number() OVER (PARTITION BY from_code, to_code ORDER BY to_year) = 1
+),
 seeded AS (
     SELECT old_code, new_code, effective_date, kind, 'seed: ' || reason AS source FROM core.area_code_changes
 ),
 everything AS (
     SELECT *, 1 AS priority FROM seeded
     UNION ALL SELECT *, 2 FROM from_register
-    UNION ALL SELECT *, 3 FROM former
+    UNION ALL SELECT *, 3 FROM ons
+    UNION ALL SELECT *, 4 FROM former
 )
 SELECT old_code, new_code, effective_date, kind, source
 FROM everything
