@@ -22,7 +22,7 @@ import (
 // renamed every year (LAD23_LAD24_…, _v2 revisions), so they are found in the directory, never
 // hard-coded.
 const (
-	ArcGISServices  = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
+	ArcGISServices = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 	// LookupDataset prefixes each lookup's dataset: "ons-lad-lookup-24_25" (one series per pair
 	// of years, so a revised lookup replaces its predecessor and is compared only with it).
 	LookupDataset   = "ons-lad-lookup"
