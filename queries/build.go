@@ -179,6 +179,9 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 		}
 	}
 	out := pipeline.Outcome{Status: StatusBuilt, Changed: true, Detail: fmt.Sprintf("%d rows, %d/%d tests passed", rows, passed, len(results))}
+	if m.Materialized == "macro" {
+		out.Detail = "macro created"
+	}
 	if warned > 0 {
 		out.Status = StatusTestsWarn
 	}

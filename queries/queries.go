@@ -256,3 +256,32 @@ func (p *Project) Downstream(tables []string) []string {
 	}
 	return out
 }
+
+// WithUpstream returns names plus every model they read, directly or transitively (seeds, macros
+// and upstream tables), in dependency order. Upstream models whose inputs are unchanged build as
+// "up to date", so adding them costs little and a first ingest never waits on an unbuilt seed.
+func (p *Project) WithUpstream(names []string) []string {
+	need := map[string]bool{}
+	var visit func(n string)
+	visit = func(n string) {
+		m, ok := p.Models[n]
+		if !ok || need[n] {
+			return
+		}
+		need[n] = true
+		for _, d := range m.Depends {
+			visit(d)
+		}
+	}
+	for _, n := range names {
+		visit(n)
+	}
+	order, _ := p.Order()
+	out := make([]string, 0, len(need))
+	for _, n := range order {
+		if need[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -176,7 +176,7 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 	case job.AllModels:
 		models = project.Names()
 	default:
-		models = project.Downstream(ingested)
+		models = project.WithUpstream(project.Downstream(ingested))
 	}
 	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild}
 	modelSteps := project.Steps(builder, models, func(table string) (string, bool) {
