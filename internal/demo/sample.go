@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -193,4 +194,19 @@ func normalizeZip(b []byte) ([]byte, error) {
 func etag(b []byte) string {
 	sum := sha256.Sum256(b)
 	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}
+
+// Find returns the sample file whose URL (unescaped) ends with suffix (the first in URL order), for
+// tests that need one of the publishers' files as a fixture.
+func (s *Sample) Find(suffix string) (File, bool) {
+	for _, u := range s.URLs() {
+		plain, err := url.QueryUnescape(u)
+		if err != nil {
+			plain = u
+		}
+		if strings.HasSuffix(plain, suffix) {
+			return s.Files[u], true
+		}
+	}
+	return File{}, false
 }
