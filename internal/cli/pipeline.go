@@ -23,8 +23,11 @@ func (a *app) execute(ctx context.Context, job plan.Job, mirror string, isDemo b
 		return err
 	}
 	defer db.Close()
-	if err := checkKind(ctx, db, isDemo, job.Ingest.From != ""); err != nil {
-		return err
+	if len(job.Sources) > 0 {
+		// Only loading can mix the two; build and report work on whatever the warehouse holds.
+		if err := checkKind(ctx, db, isDemo, job.Ingest.From != ""); err != nil {
+			return err
+		}
 	}
 	if isDemo {
 		if _, err := db.Exec(ctx, `INSERT INTO meta.settings VALUES ('demo', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'`); err != nil {

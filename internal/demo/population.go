@@ -21,10 +21,11 @@ type popModel struct {
 	byReg  map[string]Area
 	byCode map[string]Area
 	bases  map[string][]string // area code -> base unit codes
+	shares map[string][]float64 // base unit code -> its age profile
 }
 
 func newPopModel(areas []Area) *popModel {
-	m := &popModel{areas: areas, byReg: ByRegister(areas), byCode: map[string]Area{}, bases: map[string][]string{}}
+	m := &popModel{areas: areas, byReg: ByRegister(areas), byCode: map[string]Area{}, bases: map[string][]string{}, shares: map[string][]float64{}}
 	for _, a := range areas {
 		m.byCode[a.Code] = a
 	}
@@ -131,7 +132,27 @@ func (m *popModel) unitCount(code string, year, sex, age int) int64 {
 	if sex == 2 {
 		share = femaleShare
 	}
-	return int64(math.Round(m.unitTotal(code, year) * ageShares[age] * share))
+	return int64(math.Round(m.unitTotal(code, year) * m.unitAgeShares(code)[age] * share))
+}
+
+// unitAgeShares tilts the common age profile towards the old or the young, by a fixed amount per
+// base unit, so that areas differ in age structure as real ones do; it sums to 1.
+func (m *popModel) unitAgeShares(code string) []float64 {
+	if w, ok := m.shares[code]; ok {
+		return w
+	}
+	tilt := 0.9 * (hash01(code, "age") - 0.5)
+	w := make([]float64, len(ageShares))
+	var sum float64
+	for age, v := range ageShares {
+		w[age] = v * (1 + tilt*(float64(age)-40)/50)
+		sum += w[age]
+	}
+	for i := range w {
+		w[i] /= sum
+	}
+	m.shares[code] = w
+	return w
 }
 
 // count sums an area's base units (sex 0 = persons).

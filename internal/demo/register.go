@@ -3,6 +3,8 @@ package demo
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 )
@@ -56,6 +58,7 @@ func (g *generator) register(s *Sample) error {
 			set("current-authority", "False")
 		}
 		set("ecode", a.ECode)
+		set("area", fmt.Sprintf("%.1f", demoAreaKm2(a)))
 		if err := w.Write(row); err != nil {
 			return err
 		}
@@ -66,4 +69,22 @@ func (g *generator) register(s *Sample) error {
 	}
 	s.add(RegisterURL, ctCSV, buf.Bytes(), time.Date(2025, 4, 2, 0, 0, 0, 0, time.UTC))
 	return nil
+}
+
+// demoAreaKm2 is a synthetic land area for the demo register, in a plausible range for the
+// authority's type, the same on every run.
+func demoAreaKm2(a Area) float64 {
+	h := fnv.New32a()
+	h.Write([]byte(a.Code))
+	f := float64(h.Sum32()%1000) / 1000
+	switch a.Type {
+	case "LBO":
+		return 15 + 45*f
+	case "MD":
+		return 100 + 300*f
+	case "UA":
+		return 60 + 2900*f
+	default:
+		return 200 + 2300*f
+	}
 }

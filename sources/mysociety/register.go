@@ -6,8 +6,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +54,9 @@ var Table = warehouse.Table{Schema: "raw", Name: "la_register", Doc: "mySociety 
 	{Name: "current_authority", Type: "BOOLEAN"},
 	{Name: "ecode", Type: "VARCHAR", Doc: "MHCLG local government finance code (E-code)"},
 	{Name: "notes", Type: "VARCHAR"},
+	{Name: "area_km2", Type: "DOUBLE", Doc: "land area in square kilometres (the register's area column)"},
+	{Name: "longitude", Type: "DOUBLE"},
+	{Name: "latitude", Type: "DOUBLE"},
 }}
 
 // headers maps each column to the register's header text.
@@ -61,6 +66,7 @@ var headers = []struct{ col, header string }{
 	{"nation", "nation"}, {"region", "region"}, {"la_type", "local-authority-type"}, {"la_type_name", "local-authority-type-name"},
 	{"county_la", "county-la"}, {"combined_authority", "combined-authority"}, {"alt_names", "alt-names"},
 	{"former_gss_codes", "former-gss-codes"}, {"current_authority", "current-authority"}, {"ecode", "ecode"}, {"notes", "notes"},
+	{"area_km2", "area"}, {"longitude", "long"}, {"latitude", "lat"},
 }
 
 var required = []string{"local-authority-code", "official-name", "nice-name", "gss-code", "start-date", "end-date",
@@ -201,6 +207,16 @@ func (Register) Load(ctx context.Context, ld *sources.Loader) error {
 					return &sheets.CellError{File: f.Filename, Sheet: sheet, Row: rows.Number(), Col: cols.Index(h.header), Value: text, Err: errors.New("not a GSS code")}
 				}
 				vals[i] = nilIfEmpty(text)
+			case "area_km2", "longitude", "latitude":
+				if text == "" {
+					vals[i] = nil
+					break
+				}
+				v, err := strconv.ParseFloat(text, 64)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					return &sheets.CellError{File: f.Filename, Sheet: sheet, Row: rows.Number(), Col: cols.Index(h.header), Value: text, Err: errors.New("not a number")}
+				}
+				vals[i] = v
 			case "current_authority":
 				switch text {
 				case "True", "TRUE", "true":
