@@ -58,6 +58,7 @@ var tsForms = map[string]bool{"RO5": true, "RS": true, "RSX": true}
 var tsMeasures = []struct{ suffix, code string }{
 	{"net_cur_exp", "C7"}, {"tot_exp", "C3"}, {"tot_inc", "C6"}, {"run_exp", "C2"},
 	{"oth_inc", "C5"}, {"empl", "C1"}, {"sfc", "C4"},
+	{"net_exp", ""}, // RS: net revenue expenditure, not an RO column
 }
 
 // knownAssets are asset ids documented by third parties who read the real file; the metadata
