@@ -80,11 +80,11 @@ func TestActivityFixtureCellByCell(t *testing.T) {
 			"Total Active Members": 13835, "Active Members - Children (≤11)": 4000, "Active Members - Adults (18+)": 8835, "Active Members - Teens (12-17)": 1000,
 			"Total Number Of Physical Events - April 2023": 335, "Total Number Of Physical Events - May 2023": nil,
 			"Total Number Of Physical Events - June 2023": "nan", "Total Number Of Physical Events - Sept 2023": 0,
-			"Physical Events All Age Groups - Oct 2023": 12,
-			"Loans And Lending Adult 18 - April 2023_digital":                                7,
+			"Physical Events All Age Groups - Oct 2023":                                     12,
+			"Loans And Lending Adult 18 - April 2023_digital":                               7,
 			"Physical Visitors To Library Sites Where There Is No Co Location - March 2024": "4,256",
-			"Pcs & Devices In Service (31/03)":                                               120,
-			"Ebook & Eaudio Data Collection":                                                 "Yes",
+			"Pcs & Devices In Service (31/03)":                                              120,
+			"Ebook & Eaudio Data Collection":                                                "Yes",
 		},
 		map[string]any{
 			"Library Details": "Explore York Libraries & Archives", "Library Authority (Upper Tier Local Authority)": "York",
@@ -101,8 +101,8 @@ func TestActivityFixtureCellByCell(t *testing.T) {
 	}
 	type want struct {
 		service, header, measure, format, age, ptype, label string
-		start, end                                         string
-		value                                              float64
+		start, end                                          string
+		value                                               float64
 	}
 	wants := []want{
 		{"Barnsley Libraries", "Total Active Members", "active_members", "all", "total", "year", "2023-24", "2023-04-01", "2024-03-31", 13835},
