@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -284,7 +285,7 @@ func (c Column) check(v string) string {
 			return "not a whole number"
 		}
 	case Number:
-		if _, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err != nil {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "not a number"
 		}
 	case Date:
