@@ -1,0 +1,11 @@
+-- name: core.museum_sites
+-- depends:
+-- materialized: seed
+-- description: Every DCMS-sponsored museum group and site under its current name, with its group, coverage ('group' or 'site') and the local authority (GSS district code) it stands in; area_code is NULL for groups split into site rows, so summing located visits never double counts (queries/seeds/museum_sites.csv, maintained by hand).
+-- grain: museum
+-- test: unique(museum)
+-- test: not_null(museum, museum_group, coverage, basis)
+-- test: accepted_values(coverage: 'group', 'site')
+-- test: expect(coverage = 'group' OR area_code IS NOT NULL)
+-- test: expect(area_code IS NULL OR regexp_matches(area_code, '^E0[6789][0-9]{6}$'))
+seeds/museum_sites.csv
