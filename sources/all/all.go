@@ -2,7 +2,10 @@
 package all
 
 import (
-	_ "github.com/cornerstone-data/cornerstone/sources/mhclg"     // imd (and the revenue sources)
-	_ "github.com/cornerstone-data/cornerstone/sources/mysociety" // la-register
-	_ "github.com/cornerstone-data/cornerstone/sources/ons"       // ons-population
+	_ "github.com/cornerstone-data/cornerstone/sources/ace"              // ace-investment-programme, ace-project-grants
+	_ "github.com/cornerstone-data/cornerstone/sources/local"            // local-investment-returns
+	_ "github.com/cornerstone-data/cornerstone/sources/mhclg"            // imd (and the revenue sources)
+	_ "github.com/cornerstone-data/cornerstone/sources/mysociety"        // la-register
+	_ "github.com/cornerstone-data/cornerstone/sources/ons"              // ons-population
+	_ "github.com/cornerstone-data/cornerstone/sources/threesixtygiving" // threesixtygiving
 )
