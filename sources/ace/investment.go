@@ -252,9 +252,7 @@ func ipColumns(file, sheet string, header []sheets.Cell) (ipLayout, error) {
 	return lay, nil
 }
 
-// Load reads every organisation row into raw.ace_investment_programme. Blank rows (the xlsx ends
-// with ten) are skipped; a row with figures but no applicant name, an unknown type or flag, or an
-// amount that is not a number is an error naming the cell.
+// Load reads every organisation row into raw.ace_investment_programme.
 func (InvestmentProgramme) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
@@ -263,22 +261,31 @@ func (InvestmentProgramme) Load(ctx context.Context, ld *sources.Loader) error {
 	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
-	wb, err := sheets.Open(f.Path)
-	if err != nil {
-		return err
-	}
-	defer wb.Close()
-	sheet, rows, lay, err := findIPHeader(wb, f.Filename)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	w, err := ld.Writer(ctx, funding.InvestmentProgrammeTable.Name)
 	if err != nil {
 		return err
 	}
+	return readInvestmentProgramme(ctx, f.Path, f.Filename, func(sheet string, row int, values ...any) error {
+		return w.Append(f.Filename, sheet, row, values...)
+	})
+}
+
+// readInvestmentProgramme calls fn with the raw table's values for every organisation row. Blank
+// rows (the xlsx ends with ten) are skipped; a row with figures but no applicant name, an unknown
+// type or flag, or an amount that is not a number is an error naming the cell.
+func readInvestmentProgramme(ctx context.Context, path, file string, fn func(sheet string, row int, values ...any) error) error {
+	wb, err := sheets.Open(path)
+	if err != nil {
+		return err
+	}
+	defer wb.Close()
+	sheet, rows, lay, err := findIPHeader(wb, file)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	cellErr := func(col int, v string, e error) error {
-		return &sheets.CellError{File: f.Filename, Sheet: sheet, Row: rows.Number(), Col: col, Value: v, Err: e}
+		return &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: col, Value: v, Err: e}
 	}
 	amount := func(row []sheets.Cell, col int) (any, error) {
 		if col < 0 || col >= len(row) {
@@ -347,7 +354,7 @@ func (InvestmentProgramme) Load(ctx context.Context, ld *sources.Loader) error {
 		if err != nil {
 			return err
 		}
-		if err := w.Append(f.Filename, sheet, rows.Number(),
+		if err := fn(sheet, rows.Number(),
 			name, typ, nullIfEmpty(lay.cols.Text(row, ipNYMO)), avg, ext, lay.period, offerDate, offer,
 			lay.cols.Text(row, ipDiscipline), lay.cols.Text(row, ipArea), lay.cols.Text(row, ipRegion),
 			lay.cols.Text(row, ipConst), lay.cols.Text(row, ipLA), lay.cols.Text(row, ipLUCP),
