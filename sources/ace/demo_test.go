@@ -1,0 +1,84 @@
+package ace_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/cornerstone-data/cornerstone/internal/demo"
+	"github.com/cornerstone-data/cornerstone/sources"
+	"github.com/cornerstone-data/cornerstone/sources/funding/fundingtest"
+)
+
+// demoEnv serves the demo sample on loopback at the publishers' URLs and loads the register.
+func demoEnv(t *testing.T) *fundingtest.Env {
+	t.Helper()
+	sample, err := demo.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := demo.Serve(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	e := fundingtest.New(t, srv.URL)
+	e.Ingest("la-register", sources.Options{})
+	return e
+}
+
+func TestDiscoverAndLoadFromDemoPages(t *testing.T) {
+	e := demoEnv(t)
+	res := e.Ingest("ace-investment-programme", sources.Options{})
+	if len(res.Loads) != 1 || res.Loads[0].Release.Dataset != "investment-programme-2023-26" || res.Loads[0].Status != sources.StatusLoaded {
+		t.Fatalf("%+v", res.Loads)
+	}
+	res = e.Ingest("ace-project-grants", sources.Options{})
+	if len(res.Loads) != 1 || res.Loads[0].Release.Dataset != "project-grants-2023-2025" || !strings.HasPrefix(res.Loads[0].Release.Vintage, "awards-to-") {
+		t.Fatalf("%+v", res.Loads)
+	}
+	e.Build("core.funding_awards", "core.funding_unresolved")
+
+	// Blank trailing rows skipped, types with (Transfer) kept, flags read, all placed.
+	var rawRows, typesTransfer, unplaced int
+	e.Scalar(&rawRows, `SELECT count(*) FROM raw.ace_investment_programme`)
+	e.Scalar(&typesTransfer, `SELECT count(*) FROM core.funding_awards WHERE transfer`)
+	e.Scalar(&unplaced, `SELECT count(*) FROM core.funding_awards WHERE area_code IS NULL`)
+	if rawRows == 0 || typesTransfer == 0 || unplaced != 0 {
+		t.Errorf("raw %d, transfers %d, unplaced %d: %q", rawRows, typesTransfer, unplaced, e.Rows(`SELECT * FROM core.funding_unresolved`))
+	}
+	// ONS-style names and pre-2023 districts resolve; districts map to today's council.
+	got := e.Rows(`SELECT DISTINCT area_label, area_code, current_area_code FROM core.funding_awards
+		WHERE area_label IN ('Bristol, City of', 'Herefordshire, County of', 'Harrogate', 'Eden') ORDER BY 1`)
+	want := []string{"Bristol, City of | E06000023 | E06000023", "Eden | E07000030 | E06000064",
+		"Harrogate | E07000165 | E06000065", "Herefordshire, County of | E06000019 | E06000019"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Project grants: individuals kept, dates read, one financial year each.
+	got = e.Rows(`SELECT count(*) FILTER (WHERE recipient_name LIKE 'Demo Artist%') > 0, bool_and(period_end = period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY)
+		FROM core.funding_awards WHERE source = 'ace-project-grants'`)
+	if len(got) != 1 || got[0] != "true | true" {
+		t.Errorf("project grants: %q", got)
+	}
+	// Running again loads nothing.
+	res = e.Ingest("ace-investment-programme", sources.Options{})
+	if res.Loads[0].Status != sources.StatusUnchanged {
+		t.Errorf("second run: %s", res.Loads[0].Status)
+	}
+}
+
+func TestDiscoverFailsWithoutLinks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body><a href=\"/other\">nothing</a></body></html>"))
+	}))
+	defer srv.Close()
+	e := fundingtest.New(t, srv.URL)
+	_, err := e.TryIngest("ace-investment-programme", sources.Options{})
+	if !errors.Is(err, sources.ErrNothingPublished) || !strings.Contains(err.Error(), "2023-26-investment-programme-data") {
+		t.Fatalf("err = %v", err)
+	}
+}
