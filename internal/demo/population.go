@@ -20,7 +20,7 @@ type popModel struct {
 	areas  []Area
 	byReg  map[string]Area
 	byCode map[string]Area
-	bases  map[string][]string // area code -> base unit codes
+	bases  map[string][]string  // area code -> base unit codes
 	shares map[string][]float64 // base unit code -> its age profile
 }
 
