@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +89,23 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 	if err != nil {
 		return pipeline.Outcome{}, err
 	}
+	var omitted []string
+	if m.Materialized == "union" {
+		// A union stacks the parts that exist; it waits only when none does (or another input
+		// is missing).
+		var other []string
+		for _, d := range missing {
+			if slices.Contains(m.Parts, d) {
+				omitted = append(omitted, d)
+			} else {
+				other = append(other, d)
+			}
+		}
+		missing = other
+		if len(omitted) == len(m.Parts) {
+			missing = append(missing, omitted...)
+		}
+	}
 	if len(missing) > 0 {
 		return pipeline.Outcome{Status: StatusWaiting, Detail: "needs " + strings.Join(missing, ", ") + " (not loaded yet)"}, nil
 	}
@@ -131,6 +149,17 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 			}
 		case "seed":
 			if err := materialiseSeed(ctx, tx, p.fsys, m, false); err != nil {
+				return fmt.Errorf("building %s (%s): %w", m.Name, m.Path, err)
+			}
+		case "union":
+			var have []string
+			for _, p := range m.Parts {
+				if !slices.Contains(omitted, p) {
+					have = append(have, p)
+				}
+			}
+			stmt := "CREATE OR REPLACE TABLE " + warehouse.Qualified(m.Schema, m.Table) + " AS\n" + UnionSQL(have)
+			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("building %s (%s): %w", m.Name, m.Path, err)
 			}
 		default:
@@ -181,6 +210,9 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 	out := pipeline.Outcome{Status: StatusBuilt, Changed: true, Detail: fmt.Sprintf("%d rows, %d/%d tests passed", rows, passed, len(results))}
 	if m.Materialized == "macro" {
 		out.Detail = "macro created"
+	}
+	if len(omitted) > 0 {
+		out.Detail += "; without " + strings.Join(omitted, ", ") + " (not built yet)"
 	}
 	if warned > 0 {
 		out.Status = StatusTestsWarn

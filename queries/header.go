@@ -83,9 +83,9 @@ func ParseHeader(file, body string) (Header, []error) {
 	switch h.Materialized {
 	case "":
 		h.Materialized = "table"
-	case "table", "view", "seed", "macro":
+	case "table", "view", "seed", "macro", "union":
 	default:
-		errs = append(errs, fmt.Errorf("%s: materialized %q: want table, view, seed or macro", file, h.Materialized))
+		errs = append(errs, fmt.Errorf("%s: materialized %q: want table, view, seed, macro or union", file, h.Materialized))
 	}
 	return h, errs
 }

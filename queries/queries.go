@@ -46,6 +46,8 @@ type Model struct {
 	Table  string
 	SHA256 string
 	Tests  []Test
+	// Parts are the tables a union model stacks (its body), each also in depends.
+	Parts []string
 }
 
 // Project is a parsed set of models.
@@ -130,6 +132,21 @@ func parseModel(fsys fs.FS, file, body string) (*Model, []error) {
 			errs = append(errs, fmt.Errorf("%s: a macro cannot have data tests", file))
 		}
 	}
+	var parts []string
+	if h.Materialized == "union" {
+		declared := map[string]bool{}
+		for _, d := range h.Depends {
+			declared[d] = true
+		}
+		for _, p := range strings.Split(sqlBody, ",") {
+			p = strings.TrimSpace(p)
+			if _, _, err := warehouse.SplitQualified(p); err != nil || !declared[p] {
+				errs = append(errs, fmt.Errorf("%s: a union's body lists schema.table parts, each declared in depends (got %q)", file, p))
+				continue
+			}
+			parts = append(parts, p)
+		}
+	}
 	hashed := body
 	if h.Materialized == "seed" {
 		seed, err := fs.ReadFile(fsys, sqlBody)
@@ -139,7 +156,7 @@ func parseModel(fsys fs.FS, file, body string) (*Model, []error) {
 		hashed += string(seed)
 	}
 	sum := sha256.Sum256([]byte(hashed))
-	m := &Model{Header: h, Path: file, SQL: sqlBody, Schema: schema, Table: table, SHA256: hex.EncodeToString(sum[:])}
+	m := &Model{Header: h, Path: file, SQL: sqlBody, Schema: schema, Table: table, SHA256: hex.EncodeToString(sum[:]), Parts: parts}
 	for _, spec := range h.Tests {
 		t, err := ParseTest(h.Name, spec)
 		if err != nil {
@@ -284,4 +301,15 @@ func (p *Project) WithUpstream(names []string) []string {
 		}
 	}
 	return out
+}
+
+// UnionSQL stacks tables by column name (UNION ALL BY NAME): a column missing from one part is
+// NULL in its rows.
+func UnionSQL(parts []string) string {
+	sel := make([]string, len(parts))
+	for i, p := range parts {
+		s, t, _ := warehouse.SplitQualified(p)
+		sel[i] = "SELECT * FROM " + warehouse.Qualified(s, t)
+	}
+	return strings.Join(sel, "\nUNION ALL BY NAME\n")
 }

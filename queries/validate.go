@@ -64,7 +64,11 @@ func (p *Project) Validate(ctx context.Context, scratch *warehouse.DB, raw []war
 				}
 				return nil
 			}
-			stmt := "CREATE OR REPLACE TABLE " + warehouse.Qualified(m.Schema, m.Table) + " AS SELECT * FROM (\n" + m.SQL + "\n) LIMIT 0"
+			body := m.SQL
+			if m.Materialized == "union" {
+				body = UnionSQL(m.Parts)
+			}
+			stmt := "CREATE OR REPLACE TABLE " + warehouse.Qualified(m.Schema, m.Table) + " AS SELECT * FROM (\n" + body + "\n) LIMIT 0"
 			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("%s: SQL does not prepare: %w", m.Path, err)
 			}
