@@ -60,6 +60,9 @@ type Builder struct {
 	RunID int64
 	// Full rebuilds every model even when its inputs are unchanged.
 	Full bool
+	// Freshness rates a source against its release calendar for freshness tests: its status
+	// ("stale" fails the test) and a sentence saying why. Nil: freshness tests pass with a note.
+	Freshness func(ctx context.Context, source string) (status, detail string, err error)
 }
 
 func toDriver(vals []any) []driver.Value {
@@ -174,7 +177,7 @@ func (b *Builder) Build(ctx context.Context, p *Project, m *Model) (pipeline.Out
 				return err
 			}
 			rows = n
-			if results, err = runTests(ctx, tx, m, prevRows, rows); err != nil {
+			if results, err = runTests(ctx, tx, m, prevRows, rows, b.Freshness); err != nil {
 				return err
 			}
 		}
@@ -239,10 +242,28 @@ func dropOther(ctx context.Context, tx *warehouse.Tx, m *Model, kind string) err
 	return err
 }
 
-func runTests(ctx context.Context, tx *warehouse.Tx, m *Model, prevRows, rows int64) ([]TestResult, error) {
+func runTests(ctx context.Context, tx *warehouse.Tx, m *Model, prevRows, rows int64,
+	fresh func(context.Context, string) (string, string, error)) ([]TestResult, error) {
 	var out []TestResult
 	for _, t := range m.Tests {
 		r := TestResult{Test: t, Passed: true}
+		if t.Kind == "freshness" {
+			if fresh == nil {
+				r.Message = "not checked: no release calendar available"
+			} else {
+				status, detail, err := fresh(ctx, t.Source)
+				if err != nil {
+					return nil, fmt.Errorf("running test %s on %s: %w", t.Spec, m.Name, err)
+				}
+				r.Message = detail
+				if status == "stale" {
+					r.Passed = false
+					r.Failures = 1
+				}
+			}
+			out = append(out, r)
+			continue
+		}
 		if t.Kind == "row_count" {
 			if prevRows > 0 && float64(rows) < float64(prevRows)*(1-t.MaxDrop) {
 				r.Passed = false

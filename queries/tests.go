@@ -27,6 +27,8 @@ type Test struct {
 	SQL string
 	// MaxDrop is the row_count test's largest allowed fall against the previous build (0..1).
 	MaxDrop float64
+	// Source is the freshness test's source id.
+	Source string
 }
 
 var (
@@ -35,6 +37,7 @@ var (
 	relRe      = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s*->\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)$`)
 	acceptedRe = regexp.MustCompile(`^([a-z_][a-z0-9_]*)\s*:\s*(.+)$`)
 	literalRe  = regexp.MustCompile(`'((?:[^']|'')*)'`)
+	sourceIDRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
 
 // ParseTest compiles one "-- test:" spec for model. Specs:
@@ -46,6 +49,7 @@ var (
 //	expect(SQL boolean expression)         every row satisfies it (reconciliations)
 //	row_count(max_drop=0.5)                the table keeps at least half the rows of its previous build
 //	min_rows(N)                            the table has at least N rows
+//	freshness(source-id)                   the source is not stale against its release calendar
 //
 // Each may end with " severity=warn" (default error).
 func ParseTest(model, spec string) (Test, error) {
@@ -116,6 +120,11 @@ func ParseTest(model, spec string) (Test, error) {
 			return Test{}, fmt.Errorf("test %q: want row_count(max_drop=0..1)", spec)
 		}
 		t.MaxDrop = f
+	case "freshness":
+		if !sourceIDRe.MatchString(args) {
+			return Test{}, fmt.Errorf("test %q: want freshness(source-id)", spec)
+		}
+		t.Source = args
 	case "min_rows":
 		n, err := strconv.Atoi(args)
 		if err != nil || n < 0 {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
@@ -178,7 +179,7 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 	default:
 		models = project.WithUpstream(project.Downstream(ingested))
 	}
-	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild}
+	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB)}
 	modelSteps := project.Steps(builder, models, func(table string) (string, bool) {
 		id, ok := producer[table]
 		return id, ok
@@ -217,4 +218,24 @@ func EnabledSources(enabled func(id string) bool) []string {
 		}
 	}
 	return out
+}
+
+// freshness rates a source against its release calendar for the models' freshness tests.
+func freshness(db *warehouse.DB) func(ctx context.Context, id string) (string, string, error) {
+	return func(ctx context.Context, id string) (string, string, error) {
+		src, err := sources.Lookup(id)
+		if err != nil {
+			return "", "", err
+		}
+		states, err := sources.ReadStates(ctx, db)
+		if err != nil {
+			return "", "", err
+		}
+		f := states[id].Freshness(src.Info().Cadence, time.Now().UTC())
+		detail := id + ": " + f.Status
+		if !f.NextExpected.IsZero() {
+			detail += fmt.Sprintf(" (next release expected from %s, overdue after %s)", f.NextExpected.Format("2006-01-02"), f.DueBy.Format("2006-01-02"))
+		}
+		return f.Status, detail, nil
+	}
 }
