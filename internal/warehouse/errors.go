@@ -17,6 +17,9 @@ var (
 	ErrBadIdentifier = errors.New("bad identifier")
 	// ErrReadOnly means a write was attempted on a warehouse opened read-only.
 	ErrReadOnly = errors.New("warehouse opened read-only")
+	// ErrBadPath means the warehouse path holds a character DuckDB's connection string cannot
+	// carry ('?' or '%').
+	ErrBadPath = errors.New("warehouse path cannot contain '?' or '%'")
 )
 
 // Holder describes the process that holds the writer lock.

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -58,6 +59,9 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, err)
 		}
 		db.path = abs
+		if strings.ContainsAny(abs, "?%") {
+			return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, ErrBadPath)
+		}
 		if db.readOnly {
 			if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("opening warehouse %s: %w: run `cornerstone demo` or `cornerstone run` first", opts.Path, ErrNoWarehouse)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -141,5 +142,14 @@ func TestReadOnlyMissing(t *testing.T) {
 	_, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), "none.duckdb"), ReadOnly: true})
 	if !errors.Is(err, ErrNoWarehouse) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestOpenRefusesPathsDuckDBCannotCarry(t *testing.T) {
+	for _, name := range []string{"50%.duckdb", "what?.duckdb"} {
+		_, err := Open(context.Background(), Options{Path: filepath.Join(t.TempDir(), name)})
+		if !errors.Is(err, ErrBadPath) || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
