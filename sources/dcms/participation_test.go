@@ -19,8 +19,8 @@ func TestParticipationFixtureCellByCell(t *testing.T) {
 	}
 	type row struct {
 		table, question, code, name, region, year string
-		pct, lo, hi                              string
-		resp, base, marker, note                 string
+		pct, lo, hi                               string
+		resp, base, marker, note                  string
 	}
 	f := func(v any) string {
 		if x, ok := num(v); ok {
