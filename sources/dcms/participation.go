@@ -316,6 +316,10 @@ func readParticipationSheet(ctx context.Context, wb sheets.Workbook, sheet, file
 				return true, &sheets.CellError{File: file, Sheet: sheet, Row: n, Col: b.pct, Value: cellText(r, b.pct),
 					Err: fmt.Errorf("percentage outside its interval %v to %v", lo.Value, hi.Value)}
 			}
+			if (lo.Valid && lo.Value < 0) || (hi.Valid && hi.Value > 100) {
+				return true, &sheets.CellError{File: file, Sheet: sheet, Row: n, Col: b.lower, Value: cellText(r, b.lower),
+					Err: fmt.Errorf("interval %v to %v outside 0-100 (percentages are published as 0-100)", lo.Value, hi.Value)}
+			}
 			if pct.Valid && (pct.Value < 0 || pct.Value > 100) {
 				return true, &sheets.CellError{File: file, Sheet: sheet, Row: n, Col: b.pct, Value: cellText(r, b.pct), Err: errors.New("percentage outside 0-100")}
 			}

@@ -8,6 +8,7 @@
 -- test: expect(percentage IS NULL OR lower_ci IS NULL OR lower_ci <= percentage)
 -- test: expect(percentage IS NULL OR upper_ci IS NULL OR upper_ci >= percentage)
 -- test: expect(respondents IS NULL OR base IS NULL OR respondents <= base)
+-- test: expect((lower_ci IS NULL OR lower_ci >= 0) AND (upper_ci IS NULL OR upper_ci <= 100))
 -- test: not_null(area_code) severity=warn
 -- test: row_count(max_drop=0.5)
 WITH cleaned AS (
