@@ -69,6 +69,9 @@ func (ProjectGrants) Info() sources.Info {
 // Discover returns one release per workbook linked from the data page (/media/ links to xlsx
 // files), each its own dataset named from the link text.
 func (ProjectGrants) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
+	if err := funding.Prepare(ctx, env.DB); err != nil {
+		return nil, err
+	}
 	links, err := aceMediaLinks(ctx, env.Fetch, ProjectGrantsPage)
 	if err != nil {
 		return nil, err
