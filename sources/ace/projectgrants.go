@@ -109,12 +109,12 @@ func (ProjectGrants) Discover(ctx context.Context, env *sources.Env) ([]sources.
 // pgSlug turns a link text or file name into a dataset suffix: lower-case words joined by '-',
 // without the words every link shares.
 func pgSlug(s string) string {
-	s = strings.ToLower(s)
-	s = pgSizeRe.ReplaceAllString(s, " ")
+	s = pgSizeRe.ReplaceAllString(strings.ToLower(s), " ")
+	s = " " + pgSlugRe.ReplaceAllString(s, " ") + " "
 	for _, w := range []string{"national lottery", "project grants", "awards", "data", "xlsx", "excel", "csv"} {
-		s = strings.ReplaceAll(s, w, " ")
+		s = strings.ReplaceAll(s, " "+w+" ", " ")
 	}
-	return strings.Trim(pgSlugRe.ReplaceAllString(s, "-"), "-")
+	return strings.Join(strings.Fields(s), "-")
 }
 
 // Identify names a --from file's dataset from its name and every release's vintage from its
