@@ -87,6 +87,9 @@ func (InvestmentProgramme) Info() sources.Info {
 // Discover reads the data page and returns its first /media/ link, which is the data xlsx (ACE has
 // no API). The vintage is left to Identify (the file's Last-Modified date, else its offer date).
 func (InvestmentProgramme) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
+	if err := funding.Prepare(ctx, env.DB); err != nil {
+		return nil, err
+	}
 	links, err := aceMediaLinks(ctx, env.Fetch, InvestmentPage)
 	if err != nil {
 		return nil, err

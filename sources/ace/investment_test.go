@@ -167,3 +167,26 @@ func TestInvestmentProgrammeBadCell(t *testing.T) {
 		t.Errorf("a failed load left raw.ace_investment_programme behind")
 	}
 }
+
+func TestProjectGrantsCSVExport(t *testing.T) {
+	body := "National Lottery Project Grants awards\r\nData correct at 31 March 2024\r\n" +
+		"Recipient,Activity name,Award amount,Award date,Decision Month,Decision quarter,ACE Area,Local authority,Main discipline,Strand,Time-Limited Priority,\r\n" +
+		"Dominic Bouffard,Art Show at  Gallery 46,23336,2024-03-02 00:00:00,March,Q4,London,Southwark,Visual arts,\"£30,000 and below\",,\r\n" +
+		"Somerset Arts Trust,Village tour,\"£45,000\",2024-04-02 00:00:00,April,Q1,South West,Somerset West and Taunton,Theatre,\"£30,001 and above\",,\r\n" +
+		",,,,,,,,,,,\r\n"
+	p := filepath.Join(t.TempDir(), "Project_Grants_2023-24.csv")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := fundingtest.New(t, "")
+	res := e.Ingest("ace-project-grants", sources.Options{From: p})
+	if got := res.Loads[0].Release.Key(); got != "project-grants-2023-24@awards-to-2024-04-02" {
+		t.Errorf("release %s", got)
+	}
+	got := e.Rows(`SELECT recipient, award_amount_gbp, award_date, local_authority, strand, _row FROM raw.ace_project_grants ORDER BY _row`)
+	want := []string{"Dominic Bouffard | 23336 | 2024-03-02 | Southwark | £30,000 and below | 4",
+		"Somerset Arts Trust | 45000 | 2024-04-02 | Somerset West and Taunton | £30,001 and above | 5"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s", strings.Join(got, "\n"))
+	}
+}

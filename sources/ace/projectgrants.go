@@ -69,6 +69,9 @@ func (ProjectGrants) Info() sources.Info {
 // Discover returns one release per workbook linked from the data page (/media/ links to xlsx
 // files), each its own dataset named from the link text.
 func (ProjectGrants) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
+	if err := funding.Prepare(ctx, env.DB); err != nil {
+		return nil, err
+	}
 	links, err := aceMediaLinks(ctx, env.Fetch, ProjectGrantsPage)
 	if err != nil {
 		return nil, err
@@ -106,12 +109,12 @@ func (ProjectGrants) Discover(ctx context.Context, env *sources.Env) ([]sources.
 // pgSlug turns a link text or file name into a dataset suffix: lower-case words joined by '-',
 // without the words every link shares.
 func pgSlug(s string) string {
-	s = strings.ToLower(s)
-	s = pgSizeRe.ReplaceAllString(s, " ")
+	s = pgSizeRe.ReplaceAllString(strings.ToLower(s), " ")
+	s = " " + pgSlugRe.ReplaceAllString(s, " ") + " "
 	for _, w := range []string{"national lottery", "project grants", "awards", "data", "xlsx", "excel", "csv"} {
-		s = strings.ReplaceAll(s, w, " ")
+		s = strings.ReplaceAll(s, " "+w+" ", " ")
 	}
-	return strings.Trim(pgSlugRe.ReplaceAllString(s, "-"), "-")
+	return strings.Join(strings.Fields(s), "-")
 }
 
 // Identify names a --from file's dataset from its name and every release's vintage from its

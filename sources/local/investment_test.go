@@ -125,3 +125,15 @@ func TestInvestmentReturnReportsEveryBadCell(t *testing.T) {
 		t.Errorf("message: %v", err)
 	}
 }
+
+func FuzzInvestmentReturn(f *testing.F) {
+	f.Add([]byte(investmentHeader + "C,E07000163,P,2024-04-01,2025-03-31,cash,council,X,\"1,000\",,\n"))
+	f.Add([]byte(investmentHeader + "C,E07000163,P,2024-04-01,2023-03-31,staff time,,X,-1,x,\n\"\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p := filepath.Join(t.TempDir(), "r.csv")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_ = local.ReadInvestmentForTest(p)
+	})
+}

@@ -119,6 +119,9 @@ func Funders(env *sources.Env) []string {
 // followed funder: dataset "<org_id>/<identifier>", vintage the registry's modified time, the
 // first distribution's downloadURL as the asset (its format is told from its content).
 func (Source) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
+	if err := funding.Prepare(ctx, env.DB); err != nil {
+		return nil, err
+	}
 	var entries []RegistryEntry
 	if err := env.Fetch.GetJSON(ctx, RegistryURL, &entries); err != nil {
 		return nil, err
