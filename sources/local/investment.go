@@ -120,6 +120,9 @@ func (InvestmentReturns) Info() sources.Info {
 	}
 }
 
+// OnDemand marks returns as submitted, not published: none waiting is not a failure.
+func (InvestmentReturns) OnDemand() bool { return true }
+
 // Discover lists the returns in the configured folder ("dir") and URLs ("urls"); in a demo run with
 // neither, the demo sample's return.
 func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
@@ -128,7 +131,11 @@ func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sour
 		settings = env.Settings[InvestmentTemplate.Source]
 	}
 	var out []sources.Release
-	if dir, _ := settings["dir"].(string); dir != "" {
+	dir, _ := settings["dir"].(string)
+	if dir == "" {
+		dir, _ = settings["inbox"].(string) // the name local-returns uses
+	}
+	if dir != "" {
 		names, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 		if err != nil {
 			return nil, fmt.Errorf("listing returns in %s: %w", dir, err)
@@ -155,9 +162,9 @@ func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sour
 	for _, u := range urls {
 		out = append(out, sources.Release{Assets: []sources.Asset{{URL: u, Kind: fetch.KindCSV}}})
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no returns: set sources.%s.settings.dir (a folder of returns) or urls, or load one with `cornerstone ingest %s --from FILE`: %w",
-			InvestmentTemplate.Source, InvestmentTemplate.Source, sources.ErrNothingPublished)
+	if len(out) == 0 && env.Progress != nil {
+		env.Progress.Logf("%s: no returns waiting (set sources.%s.settings.dir or urls, or load one with `cornerstone ingest %s --from FILE`)",
+			InvestmentTemplate.Source, InvestmentTemplate.Source, InvestmentTemplate.Source)
 	}
 	return out, nil
 }
