@@ -413,6 +413,8 @@ var demoQuestions = []struct{ table, title, question string }{
 		"Engaged with the arts physically (attended an event or participated in an activity in person) in the last 12 months [Note 2]"},
 	{"C3", "Table C3: Adult engagement with public library services in the last 12 months, by local authority, April 2023 to March 2024",
 		"Engaged with public library services (physically or digitally) in the last 12 months"},
+	{"D3", "Table D3: Adult engagement with heritage in person in the last 12 months, by local authority, April 2023 to March 2024",
+		"Visited a heritage site in person in the last 12 months"},
 	{"E3", "Table E3: Adult engagement with museums and galleries in the last 12 months, by local authority, April 2023 to March 2024",
 		"Visited a museum or gallery in person in the last 12 months"},
 }

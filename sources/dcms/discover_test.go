@@ -82,7 +82,7 @@ func TestDiscoverAndLoadDemo(t *testing.T) {
 	if err := db.QueryRow(ctx, "SELECT count(*) FROM raw.dcms_museum_visits WHERE table_id = '2a' AND marker IS NOT NULL").Scan(&n); err != nil || n == 0 {
 		t.Errorf("archive markers: %d %v", n, err)
 	}
-	if err := db.QueryRow(ctx, "SELECT count(DISTINCT table_id) FROM raw.dcms_participation").Scan(&n); err != nil || n != 3 {
+	if err := db.QueryRow(ctx, "SELECT count(DISTINCT table_id) FROM raw.dcms_participation").Scan(&n); err != nil || n != 4 { // arts, libraries, heritage, museums
 		t.Errorf("participation tables: %d %v", n, err)
 	}
 }
