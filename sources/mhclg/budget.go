@@ -170,7 +170,10 @@ type raBook struct {
 	cols                  []raCol
 }
 
-var assetIDRe = regexp.MustCompile(`^[a-z][a-z0-9_]{2,}$`)
+var (
+	assetIDRe    = regexp.MustCompile(`^[a-z][a-z0-9_]{2,}$`)
+	lineNumberRe = regexp.MustCompile(`^\d{1,4}[a-z]?$`)
+)
 
 // openRA finds the RA data sheet (the first with a row naming E-code and Local authority beside
 // RA line titles), reads the rows above it (asset ids, section headings, line numbers) and checks
@@ -249,7 +252,7 @@ func readRAHeader(wb sheets.Workbook, path, file, sheet string) (*raBook, bool, 
 			t := strings.TrimSpace(c.Value)
 			switch {
 			case t == "":
-			case c.Kind == sheets.Number:
+			case c.Kind == sheets.Number || lineNumberRe.MatchString(t):
 				numbers++
 			case assetIDRe.MatchString(t):
 				assets++
@@ -270,7 +273,6 @@ func readRAHeader(wb sheets.Workbook, path, file, sheet string) (*raBook, bool, 
 		titles = append(titles, strings.Join(nonEmpty(texts(buf[i].cells)), " "))
 	}
 	section := ""
-	type found struct{ cols []raCol }
 	byLine := map[string][]raCol{}
 	for i, c := range title {
 		if i <= lastID {

@@ -191,8 +191,9 @@ func (Outturn) Identify(ctx context.Context, rel *sources.Release, files []sourc
 	return nil
 }
 
-// sniffRevenueFile reads the top of a file: "ro5" with its financial year, "time-series", "ra" with
-// its year, or "" when it is none of them.
+// sniffRevenueFile reads the top of a file: "ro5" with its financial year or "time-series"; an RO5
+// workbook whose layout changed fails with the *sources.LayoutError, and an RA file with a message
+// naming the budget source.
 func sniffRevenueFile(path, name string) (kind, fy string, err error) {
 	wb, err := sheets.Open(path)
 	if err != nil {
@@ -215,14 +216,14 @@ func sniffRevenueFile(path, name string) (kind, fy string, err error) {
 		return "", "", rows.Err()
 	}
 	wb.Close()
-	if ra, err := openRA(path, name); err == nil {
-		return "ra", ra.fy, nil
-	}
 	b, err := openRO5(path, name)
-	if err != nil {
-		return "", "", err
+	if err == nil {
+		return "ro5", b.fy, nil
 	}
-	return "ro5", b.fy, nil
+	if _, raErr := openRA(path, name); raErr == nil {
+		return "", "", fmt.Errorf("%s is a revenue account budget (RA) file: load it with mhclg-revenue-budget: %w", name, errNotRO5)
+	}
+	return "", "", err
 }
 
 // Load reads the release: an RO5 workbook, or the time series CSV with its metadata.

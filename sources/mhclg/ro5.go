@@ -2,11 +2,9 @@ package mhclg
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
@@ -631,24 +629,3 @@ func rowSignature(r []sheets.Cell, cols []ro5Col) string {
 	}
 	return s.String()
 }
-
-// lineKeys returns the kept lines a workbook holds, sorted (for tests and notes).
-func (b *ro5Book) lineKeys() []string {
-	set := map[string]bool{}
-	for _, t := range b.tables {
-		for _, c := range t.cols {
-			if c.line != "" {
-				set[c.line] = true
-			}
-		}
-	}
-	var out []string
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// errNotRO5 means a file is not an RO5 workbook.
-var errNotRO5 = errors.New("not an RO5 workbook")
