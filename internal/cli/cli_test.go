@@ -122,6 +122,8 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("KPIs, peers and benchmarks", func(t *testing.T) { checkKPIs(t, db) })
+
 	t.Run("second demo adds no rows and records loads as unchanged", func(t *testing.T) {
 		before := dataStats(t, db)
 		code, _, stderr := run(t, "--db", db, "demo", "--out", site, "--data", data)
