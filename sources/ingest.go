@@ -136,7 +136,7 @@ func Ingest(ctx context.Context, env *Env, src Source, opts Options) (*Result, e
 	} else {
 		var err error
 		releases, err = src.Discover(ctx, env)
-		if err == nil && len(releases) == 0 {
+		if od, ok := src.(OnDemand); err == nil && len(releases) == 0 && !(ok && od.OnDemand()) {
 			err = ErrNothingPublished
 		}
 		if err != nil {

@@ -31,6 +31,13 @@ type Source interface {
 	Load(ctx context.Context, ld *Loader) error
 }
 
+// OnDemand is implemented by sources whose files are submitted rather than published (councils'
+// returns): when their discovery finds nothing, the ingest is unchanged instead of failing with
+// ErrNothingPublished.
+type OnDemand interface {
+	OnDemand() bool
+}
+
 // Identifier is implemented by sources that can tell a release's dataset, vintage and title from
 // its files, for files given with --from. Identify fills what rel lacks (and may correct it); it
 // must only read the files.
