@@ -36,8 +36,8 @@ var NeighboursTemplate = Template{
 		"neighbour, the closest neighbour ranked 1. The list is licensed: it is loaded only from a file you supply, never " +
 		"downloaded, and who holds the licence is recorded with every row. Reports that use it say so.",
 	Columns: []Column{
-		{Name: "area_code", Type: Area, Required: true, Example: "E09000003", Doc: "GSS code of the council whose neighbours are listed (E09000003); MHCLG E-codes are not accepted"},
-		{Name: "neighbour_code", Type: Area, Required: true, Example: "E09000005", Doc: "GSS code of the neighbour; not the council itself"},
+		{Name: "area_code", Type: Text, Required: true, Example: "E09000003", Doc: "GSS code of the council whose neighbours are listed (E09000003); MHCLG E-codes are not accepted"},
+		{Name: "neighbour_code", Type: Text, Required: true, Example: "E09000005", Doc: "GSS code of the neighbour (E09000005); not the council itself"},
 		{Name: "rank", Type: Integer, Required: true, Example: "1", Doc: fmt.Sprintf("1 for the nearest neighbour up to %d; each rank once per council and model", MaxNeighbourRank)},
 		{Name: "model", Type: Text, Required: true, Example: "CIPFA NN 2019", Doc: "the CIPFA model and edition the list comes from (CIPFA NN 2019)"},
 		{Name: "licence_holder", Type: Text, Required: true, Example: "London Borough of Barnet", Doc: "who holds the CIPFA licence under which the list is used"},
@@ -55,9 +55,10 @@ type NeighbourRow struct {
 
 // Neighbours is the cipfa-neighbours source: a licensed CIPFA nearest-neighbours list imported
 // with `cornerstone ingest cipfa-neighbours --from FILE` (a CSV made from the cipfa-neighbours
-// template), or read from the file named by the source's `file` setting. CIPFA's lists are
-// licensed, so nothing is ever discovered on the web: without the setting, discovery finds
-// nothing and says the source is import-only, which is not a failure (OnDemand).
+// template), or read from the file named by the source's `file` setting (`file = "PATH"` under
+// `[sources.cipfa-neighbours.settings]` in the config), so scheduled runs pick up a replaced list.
+// CIPFA's lists are licensed, so nothing is ever discovered on the web: without the setting,
+// discovery finds nothing and says the source is import-only, which is not a failure (OnDemand).
 //
 // A file is one release: dataset "nearest-neighbours", vintage "<models> licensed to
 // <licence holders>", so a corrected file from the same holder for the same model replaces its
@@ -101,7 +102,7 @@ func (Neighbours) Discover(ctx context.Context, env *sources.Env) ([]sources.Rel
 	path, _ := env.Settings["cipfa-neighbours"]["file"].(string)
 	if path == "" {
 		if env.Progress != nil {
-			env.Progress.Logf("cipfa-neighbours is import-only (CIPFA's lists are licensed): load a list with `cornerstone ingest cipfa-neighbours --from FILE` (template: `cornerstone template cipfa-neighbours`) or name it in the source's file setting")
+			env.Progress.Logf("cipfa-neighbours is import-only (CIPFA's lists are licensed): load a list with `cornerstone ingest cipfa-neighbours --from FILE` (template: `cornerstone template cipfa-neighbours`) or set file = \"PATH\" under [sources.cipfa-neighbours.settings] in the config")
 		}
 		return nil, nil
 	}
