@@ -74,7 +74,7 @@ func (s *Sample) URLs() []string {
 func Generate() (*Sample, error) {
 	s := &Sample{Files: map[string]File{}}
 	g := &generator{areas: SampleAreas}
-	for _, step := range []func(*Sample) error{g.register, g.arcgis, g.ons, g.imd, g.mhclg, g.aceLibraries, g.aceFunding, g.threeSixtyGiving, g.dcms} {
+	for _, step := range []func(*Sample) error{g.register, g.arcgis, g.ons, g.imd, g.mhclg, g.aceLibraries, g.aceFunding, g.threeSixtyGiving, g.dcms, g.hmt} {
 		if err := step(s); err != nil {
 			return nil, err
 		}
