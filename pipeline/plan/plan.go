@@ -48,6 +48,9 @@ type Job struct {
 	// Report writes the site to Out after the models.
 	Report bool
 	Out    string
+	// ReportOnlyIfChanged, with Report, writes the site only when an ingest of the job loaded
+	// something (the scheduler's ticks mostly find nothing new).
+	ReportOnlyIfChanged bool
 }
 
 // Validate checks a job before anything runs.
@@ -84,6 +87,18 @@ type Result struct {
 
 // Failed reports whether any step failed or was skipped.
 func (r *Result) Failed() bool { return r.Report == nil || r.Report.Failed() }
+
+// changed reports whether any ingest so far loaded a release.
+func (r *Result) changed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ing := range r.Ingests {
+		if ing != nil && ing.Changed() {
+			return true
+		}
+	}
+	return false
+}
 
 // Execute runs the job: records a run in meta.runs, builds the step graph, runs it, and records
 // the outcome. The returned error is about the plan itself (bad job, ledger unavailable); step
@@ -196,6 +211,9 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		}
 		out := job.Out
 		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
+			if job.ReportOnlyIfChanged && !res.changed() {
+				return pipeline.Outcome{Status: "unchanged", Detail: "nothing new loaded"}, nil
+			}
 			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress})
 			if err != nil {
 				return pipeline.Outcome{}, err
