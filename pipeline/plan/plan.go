@@ -48,9 +48,10 @@ type Job struct {
 	// Report writes the site to Out after the models.
 	Report bool
 	Out    string
-	// ReportOnlyIfChanged, with Report, writes the site only when an ingest of the job loaded
-	// something (the scheduler's ticks mostly find nothing new).
-	ReportOnlyIfChanged bool
+	// OnlyIfChanged builds the models and writes the site only when an ingest of the job loaded
+	// something; otherwise those steps report "up to date" without looking. The scheduler sets it
+	// when the previous run of the job finished ok, since its ticks mostly find nothing new.
+	OnlyIfChanged bool
 }
 
 // Validate checks a job before anything runs.
@@ -198,6 +199,17 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		id, ok := producer[table]
 		return id, ok
 	})
+	if job.OnlyIfChanged {
+		for i := range modelSteps {
+			build := modelSteps[i].Run
+			modelSteps[i].Run = func(ctx context.Context) (pipeline.Outcome, error) {
+				if !res.changed() {
+					return pipeline.Outcome{Status: "up to date", Detail: "nothing new loaded"}, nil
+				}
+				return build(ctx)
+			}
+		}
+	}
 	steps = append(steps, modelSteps...)
 	if job.Report {
 		step := pipeline.Step{ID: ReportStepID}
@@ -211,7 +223,7 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		}
 		out := job.Out
 		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
-			if job.ReportOnlyIfChanged && !res.changed() {
+			if job.OnlyIfChanged && !res.changed() {
 				return pipeline.Outcome{Status: "unchanged", Detail: "nothing new loaded"}, nil
 			}
 			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress})

@@ -58,7 +58,7 @@ func (s *Scheduler) attempt(e *Entry) (transient bool) {
 	defer func() { <-s.sem }()
 	ctx := s.jobCtx
 	s.logf("%s: starting", e.Name)
-	db, err := s.open(s.root)
+	db, err := s.open(s.root, e.Name)
 	if err != nil {
 		if s.root.Err() != nil {
 			return false
@@ -82,7 +82,7 @@ func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (tra
 	env := &plan.Env{DB: db, Fetch: s.opts.Fetch, Landing: s.opts.Landing, Progress: s.opts.Progress,
 		Settings: s.cfg.Settings(), Workers: 1}
 	job := plan.Job{Command: e.Command(), Sources: []string{e.Source}, Build: true,
-		Report: s.opts.Out != "", Out: s.opts.Out, ReportOnlyIfChanged: true}
+		Report: s.opts.Out != "", Out: s.opts.Out, OnlyIfChanged: s.previousOK(ctx, db, e)}
 	res, err := plan.Execute(ctx, env, job)
 	if err != nil {
 		s.logf("%s: FAILED: %v", e.Name, err)
@@ -103,6 +103,24 @@ func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (tra
 		s.checkStale(ctx, db, e)
 	}
 	return res.Failed() && ctx.Err() == nil && onlyTransient(res)
+}
+
+// previousOK reports whether the models and site downstream of e's source are as its previous run
+// left them: that run finished ok and no release of the source was loaded since (by an analyst's
+// `ingest --no-build`, say). Only then may a tick that loads nothing skip the model build and the
+// site; after a failed or interrupted run, or a load from elsewhere, they are redone.
+func (s *Scheduler) previousOK(ctx context.Context, db *warehouse.DB, e *Entry) bool {
+	var status string
+	var finished time.Time
+	err := db.QueryRow(ctx, `SELECT status, finished_at FROM meta.runs WHERE command = ? AND finished_at IS NOT NULL
+		ORDER BY run_id DESC LIMIT 1`, e.Command()).Scan(&status, &finished)
+	if err != nil || status != pipeline.RunOK {
+		return false
+	}
+	var since int
+	err = db.QueryRow(ctx, `SELECT count(*) FROM meta.loads WHERE source = ? AND status = 'loaded' AND finished_at >= ?`,
+		e.Source, finished).Scan(&since)
+	return err == nil && since == 0
 }
 
 // onlyTransient reports whether every failed step of the run failed transiently: for an ingest,

@@ -73,7 +73,7 @@ type Options struct {
 	Out string
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
-	// LockPoll is how often a busy warehouse is tried again while waiting (default 2s).
+	// LockPoll is how often a busy warehouse is tried again while waiting (default 500ms).
 	LockPoll time.Duration
 }
 
@@ -126,7 +126,7 @@ func New(opts Options) (*Scheduler, error) {
 		opts.Now = time.Now
 	}
 	if opts.LockPoll <= 0 {
-		opts.LockPoll = 2 * time.Second
+		opts.LockPoll = 500 * time.Millisecond
 	}
 	s := &Scheduler{opts: opts, cfg: opts.Config, sem: make(chan struct{}, 1)}
 	var errs []error
@@ -282,7 +282,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 
 // start opens the warehouse once: runs the Check and works out which sources missed a window.
 func (s *Scheduler) start(ctx context.Context) (due []string, err error) {
-	db, err := s.open(ctx)
+	db, err := s.open(ctx, "start")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil
@@ -322,8 +322,9 @@ func (s *Scheduler) start(ctx context.Context) (due []string, err error) {
 	return due, nil
 }
 
-// open opens the warehouse, waiting up to schedule.lock_wait while another process holds it.
-func (s *Scheduler) open(ctx context.Context) (*warehouse.DB, error) {
+// open opens the warehouse for the job named, waiting up to schedule.lock_wait while another
+// process holds it.
+func (s *Scheduler) open(ctx context.Context, name string) (*warehouse.DB, error) {
 	deadline := s.now().Add(s.cfg.Schedule.LockWait)
 	logged := false
 	for {
@@ -332,7 +333,7 @@ func (s *Scheduler) open(ctx context.Context) (*warehouse.DB, error) {
 			return db, err
 		}
 		if !logged {
-			s.logf("waiting up to %s for the warehouse: %v", s.cfg.Schedule.LockWait, err)
+			s.logf("%s: waiting up to %s for the warehouse: %v", name, s.cfg.Schedule.LockWait, err)
 			logged = true
 		}
 		if !sleep(ctx, s.opts.LockPoll) {
