@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cornerstone-data/cornerstone/internal/config"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/pipeline/retention"
 )
 
@@ -26,7 +28,8 @@ func (a *app) pruneCmd() *cobra.Command {
                many days, except those behind a release still held or a model as built
 
 Nothing is deleted unless a number of days is set. Without --apply the command only lists what
-would go (stdout); with --apply it deletes it, holding the writer lock. 'cornerstone schedule'
+would go (stdout), opening the warehouse read-only; with --apply it deletes it, holding the
+writer lock. 'cornerstone schedule'
 applies the policy itself on retention.schedule.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "json" {
@@ -37,7 +40,11 @@ applies the policy itself on retention.schedule.`,
 				return nil
 			}
 			ctx := cmd.Context()
-			db, err := a.openWriter(ctx, commandLine(cmd, args))
+			open := a.openReader
+			if apply {
+				open = func(ctx context.Context) (*warehouse.DB, error) { return a.openWriter(ctx, commandLine(cmd, args)) }
+			}
+			db, err := open(ctx)
 			if err != nil {
 				return err
 			}
