@@ -84,6 +84,10 @@ func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (tra
 	job := plan.Job{Command: e.Command(), Sources: []string{e.Source}, Build: true,
 		Report: s.opts.Out != "", Out: s.opts.Out, OnlyIfChanged: s.previousOK(ctx, db, e)}
 	res, err := plan.Execute(ctx, env, job)
+	if err != nil && ctx.Err() != nil {
+		s.logf("%s: interrupted: %v", e.Name, err)
+		return false
+	}
 	if err != nil {
 		s.logf("%s: FAILED: %v", e.Name, err)
 		s.send(ctx, notify.Event{Type: config.EventFailure, Source: e.Source, Step: e.Name, Reason: sources.Reason(err),
@@ -234,9 +238,13 @@ func (s *Scheduler) prune(ctx context.Context, db *warehouse.DB, e *Entry) {
 	}
 }
 
-// send delivers events, logging (never failing on) a notification that could not be sent.
+// send delivers events, logging (never failing on) a notification that could not be sent. A
+// failure that is only the shutdown interrupting a job is not sent: it is rolled back and recorded.
 func (s *Scheduler) send(ctx context.Context, evs ...notify.Event) {
 	for _, ev := range evs {
+		if ev.Type == config.EventFailure && ev.Reason == sources.ReasonInterrupted {
+			continue
+		}
 		if ev.Time.IsZero() {
 			ev.Time = s.now()
 		}
