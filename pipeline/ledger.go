@@ -68,7 +68,8 @@ func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error,
 	if interrupted {
 		status = RunInterrupted
 	}
-	err := l.DB.Update(context.WithoutCancel(ctx), func(tx *warehouse.Tx) error {
+	ctx = context.WithoutCancel(ctx) // the ledger is written even when the run was cancelled
+	err := l.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE meta.runs SET finished_at = ?, status = ?, steps_ok = ?, steps_failed = ?,
 			steps_skipped = ?, summary = ?, error = ? WHERE run_id = ?`,
 			time.Now().UTC(), status, ok, failed, skipped, summary, errText, id)

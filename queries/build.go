@@ -326,7 +326,8 @@ func (b *Builder) recordTests(ctx context.Context, results []TestResult) error {
 	if len(results) == 0 {
 		return nil
 	}
-	return b.DB.Update(context.WithoutCancel(ctx), func(tx *warehouse.Tx) error {
+	ctx = context.WithoutCancel(ctx) // the ledger is written even when the run was cancelled
+	return b.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		now := time.Now().UTC()
 		for _, r := range results {
 			status := "pass"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 )
 
@@ -133,6 +134,7 @@ const (
 	ReasonTransient        = "transient"         // a network failure or a 5xx that outlasted the retries
 	ReasonHTTPStatus       = "http_status"       // a 4xx from the publisher
 	ReasonInterrupted      = "interrupted"       // the run was stopped (SIGTERM, Ctrl-C)
+	ReasonBusy             = "warehouse_busy"    // another process held the warehouse for too long
 	ReasonError            = "error"             // anything else; the message says what
 )
 
@@ -164,6 +166,8 @@ func Reason(err error) string {
 		return ReasonNoVintage
 	case errors.Is(err, ErrNothingPublished):
 		return ReasonNothingPublished
+	case errors.Is(err, warehouse.ErrBusy):
+		return ReasonBusy
 	case Transient(err):
 		return ReasonTransient
 	case errors.As(err, &se):

@@ -51,7 +51,8 @@ func (env *Env) recordSuccess(ctx context.Context, tx *warehouse.Tx, info Info, 
 
 // recordLoad records an unchanged load in its own transaction.
 func (env *Env) recordLoad(ctx context.Context, lr *LoadResult, started time.Time, files []landing.File) {
-	_ = env.DB.Update(context.WithoutCancel(ctx), func(tx *warehouse.Tx) error {
+	ctx = context.WithoutCancel(ctx) // the ledger is written even when the run was cancelled
+	_ = env.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		return insertLoad(ctx, tx, env.RunID, lr, started, env.now(), filesJSON(files))
 	})
 }
@@ -94,7 +95,8 @@ func (env *Env) recordCheck(ctx context.Context, source, status string, cause er
 	if last != nil {
 		rel = releaseLabel(*last)
 	}
-	_ = env.DB.Update(context.WithoutCancel(ctx), func(tx *warehouse.Tx) error {
+	ctx = context.WithoutCancel(ctx) // the ledger is written even when the run was cancelled
+	_ = env.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO meta.source_state (source, last_checked_at, last_status, last_error, last_release, last_release_at)
 			VALUES (?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE ?::TIMESTAMPTZ END)
 			ON CONFLICT (source) DO UPDATE SET last_checked_at = excluded.last_checked_at, last_status = excluded.last_status,

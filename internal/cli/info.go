@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
@@ -45,25 +47,43 @@ func (a *app) versionCmd() *cobra.Command {
 }
 
 type sourceRow struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Publisher   string `json:"publisher"`
-	Licence     string `json:"licence"`
-	Cadence     string `json:"cadence"`
-	Schedule    string `json:"schedule"`
-	Enabled     bool   `json:"enabled"`
-	LastRelease string `json:"last_release,omitempty"`
-	LastChecked string `json:"last_checked,omitempty"`
-	LastStatus  string `json:"last_status,omitempty"`
-	LastError   string `json:"last_error,omitempty"`
-	Tables      string `json:"tables"`
+	ID            string `json:"id"`
+	Title         string `json:"title"`
+	Publisher     string `json:"publisher"`
+	Licence       string `json:"licence"`
+	Cadence       string `json:"cadence"`
+	Schedule      string `json:"schedule"`
+	Enabled       bool   `json:"enabled"`
+	LastRelease   string `json:"last_release,omitempty"`
+	LastReleaseAt string `json:"last_release_at,omitempty"` // published (or first loaded) date
+	LastChecked   string `json:"last_checked,omitempty"`
+	LastStatus    string `json:"last_status,omitempty"`
+	LastError     string `json:"last_error,omitempty"`
+	NextExpected  string `json:"next_expected,omitempty"`
+	DueBy         string `json:"due_by,omitempty"`
+	// Freshness is fresh, not yet published, stale or never loaded (sources.Fresh*); empty when
+	// the warehouse could not be read.
+	Freshness string `json:"freshness,omitempty"`
+	Tables    string `json:"tables"`
 }
 
 func (a *app) sourcesCmd() *cobra.Command {
 	var format string
 	c := &cobra.Command{
 		Use:   "sources",
-		Short: "List the sources with their publisher, schedule and what was last seen",
+		Short: "List the sources with their publisher, schedule, freshness and what was last seen",
+		Long: `List every source with its publisher, release cadence and schedule, and from the warehouse:
+the newest release held (LAST RELEASE, with its publication date), when the source was last
+checked and how that went, when the next release is expected from the publisher's calendar, and
+its freshness:
+
+  fresh              the newest release held is the one expected most recently
+  not yet published  the next release is due but within its grace: nothing is overdue
+  stale              an expected release is overdue beyond its grace and has not been loaded
+  never loaded       no release of the source is held
+
+While another process writes to the warehouse the list is shown without what was last seen, and
+a note on stderr says who holds it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "table" && format != "json" {
 				return usagef("--format %q: want table or json", format)
@@ -75,13 +95,18 @@ func (a *app) sourcesCmd() *cobra.Command {
 				return enc.Encode(rows)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "SOURCE\tPUBLISHER\tCADENCE\tLAST RELEASE\tLAST CHECKED\tSTATUS")
+			fmt.Fprintln(tw, "SOURCE\tPUBLISHER\tCADENCE\tLAST RELEASE\tLAST CHECKED\tNEXT EXPECTED\tFRESHNESS\tLAST CHECK")
 			for _, r := range rows {
 				status := r.LastStatus
 				if !r.Enabled {
 					status = "disabled"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Publisher, r.Cadence, dash(r.LastRelease), dash(r.LastChecked), dash(status))
+				release := r.LastRelease
+				if release != "" && r.LastReleaseAt != "" {
+					release += " (" + r.LastReleaseAt + ")"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Publisher, r.Cadence, dash(release), dash(r.LastChecked),
+					dash(r.NextExpected), dash(r.Freshness), dash(status))
 			}
 			return tw.Flush()
 		},
@@ -97,35 +122,49 @@ func dash(s string) string {
 	return s
 }
 
-// sourceRows describes every source, with what the warehouse last saw when it can be read.
+// sourceRows describes every source with its freshness, from what the warehouse last saw. When the
+// warehouse cannot be read (busy, or not created yet) the rows carry the static description only
+// and a note on stderr says why.
 func (a *app) sourceRows(ctx context.Context) []sourceRow {
-	state := map[string]sourceRow{}
-	if db, err := a.openReader(ctx); err == nil {
-		defer db.Close()
-		if rs, err := db.Query(ctx, `SELECT source, coalesce(last_release, ''), last_checked_at, coalesce(last_status, ''), coalesce(last_error, '') FROM meta.source_state`); err == nil {
-			for rs.Next() {
-				var r sourceRow
-				var checked sql.NullTime
-				if rs.Scan(&r.ID, &r.LastRelease, &checked, &r.LastStatus, &r.LastError) == nil {
-					if checked.Valid {
-						r.LastChecked = checked.Time.UTC().Format(time.RFC3339)
-					}
-					state[r.ID] = r
-				}
-			}
-			rs.Close()
+	var states map[string]sources.State
+	db, err := a.openReader(ctx)
+	switch {
+	case err == nil:
+		states, err = sources.ReadStates(ctx, db)
+		db.Close()
+		if err != nil {
+			fmt.Fprintf(a.stderr, "cornerstone: %v\n", err)
 		}
+	case errors.Is(err, warehouse.ErrNoWarehouse):
+		states = map[string]sources.State{} // nothing loaded yet: every source is never loaded
+	default:
+		fmt.Fprintf(a.stderr, "cornerstone: %v; showing the sources without what was last seen\n", err)
 	}
+	now := config.Now()
 	var out []sourceRow
 	for _, s := range sources.All() {
 		info := s.Info()
-		r := state[info.ID]
-		r.ID, r.Title, r.Publisher, r.Licence = info.ID, info.Title, info.Publisher, info.Licence
-		r.Cadence, r.Schedule = info.Cadence.Every, info.Schedule
+		r := sourceRow{ID: info.ID, Title: info.Title, Publisher: info.Publisher, Licence: info.Licence,
+			Cadence: info.Cadence.Every, Schedule: info.Schedule}
 		if spec := a.cfg.Source(info.ID); spec.Schedule != "" {
 			r.Schedule = spec.Schedule
 		}
 		r.Enabled = a.cfg.Source(info.ID).IsEnabled()
+		if states != nil {
+			st := states[info.ID]
+			r.LastRelease, r.LastStatus, r.LastError = st.LastRelease, st.LastStatus, st.LastError
+			if !st.LastReleaseAt.IsZero() {
+				r.LastReleaseAt = st.LastReleaseAt.Format(time.DateOnly)
+			}
+			if !st.LastChecked.IsZero() {
+				r.LastChecked = st.LastChecked.Format(time.RFC3339)
+			}
+			f := st.Freshness(info.Cadence, now)
+			r.Freshness = f.Status
+			if !f.NextExpected.IsZero() {
+				r.NextExpected, r.DueBy = f.NextExpected.Format(time.DateOnly), f.DueBy.Format(time.DateOnly)
+			}
+		}
 		var tables []string
 		for _, t := range info.Tables {
 			tables = append(tables, t.String())
@@ -180,6 +219,7 @@ func (a *app) runsCmd() *cobra.Command {
 				Skipped  int       `json:"steps_skipped"`
 				Error    string    `json:"error,omitempty"`
 				Steps    []step    `json:"steps"`
+				Loads    []runLoad `json:"loads"`
 			}
 			var runs []run
 			for rows.Next() {
@@ -199,6 +239,11 @@ func (a *app) runsCmd() *cobra.Command {
 			if err := rows.Err(); err != nil {
 				return err
 			}
+			for i := range runs {
+				if runs[i].Loads, err = readRunLoads(ctx, db, runs[i].RunID); err != nil {
+					return err
+				}
+			}
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
@@ -208,8 +253,22 @@ func (a *app) runsCmd() *cobra.Command {
 			fmt.Fprintln(tw, "RUN\tSTARTED\tSTATUS\tOK\tFAILED\tSKIPPED\tCOMMAND\tCHANGED / FAILED")
 			for _, r := range runs {
 				var notes []string
+				loaded := map[string]bool{} // ingest steps whose loads say what happened
+				for _, l := range r.Loads {
+					label := strings.TrimSpace(l.Source + " " + l.Dataset + " " + l.Vintage)
+					switch l.Status {
+					case sources.StatusLoaded:
+						notes = append(notes, fmt.Sprintf("%s loaded (%d rows)", label, l.Rows))
+					case sources.StatusFailed:
+						notes = append(notes, fmt.Sprintf("%s FAILED (%s): %s", label, l.Reason, firstLine(l.Error)))
+					}
+					if l.Status != sources.StatusUnchanged {
+						loaded["ingest:"+l.Source] = true
+					}
+				}
 				for _, s := range r.Steps {
 					switch {
+					case loaded[s.ID]:
 					case s.State == "failed":
 						notes = append(notes, s.ID+" FAILED: "+firstLine(s.Error))
 					case s.Status == "loaded" || s.Status == "written":
@@ -228,6 +287,37 @@ func (a *app) runsCmd() *cobra.Command {
 	c.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	c.Flags().IntVar(&limit, "limit", 20, "how many runs to show, newest first")
 	return c
+}
+
+// runLoad is one load attempt of a run, from meta.loads.
+type runLoad struct {
+	LoadID  int64  `json:"load_id"`
+	Source  string `json:"source"`
+	Dataset string `json:"dataset,omitempty"`
+	Vintage string `json:"vintage,omitempty"`
+	Status  string `json:"status"`
+	Rows    int64  `json:"rows"`
+	Reason  string `json:"reason,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// readRunLoads returns the loads of one run, in order.
+func readRunLoads(ctx context.Context, db *warehouse.DB, runID int64) ([]runLoad, error) {
+	rows, err := db.Query(ctx, `SELECT load_id, source, coalesce(dataset, ''), coalesce(vintage, ''), status, coalesce(rows, 0),
+		coalesce(reason, ''), coalesce(error, '') FROM meta.loads WHERE run_id = ? ORDER BY load_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("reading meta.loads: %w", err)
+	}
+	defer rows.Close()
+	out := []runLoad{}
+	for rows.Next() {
+		var l runLoad
+		if err := rows.Scan(&l.LoadID, &l.Source, &l.Dataset, &l.Vintage, &l.Status, &l.Rows, &l.Reason, &l.Error); err != nil {
+			return nil, fmt.Errorf("reading meta.loads: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 func firstLine(s string) string {

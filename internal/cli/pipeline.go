@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cornerstone-data/cornerstone/internal/demo"
+	"github.com/cornerstone-data/cornerstone/internal/notify"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/pipeline/plan"
 )
@@ -51,10 +52,29 @@ func (a *app) execute(ctx context.Context, job plan.Job, mirror string, isDemo b
 	if res.Failed() || !a.quiet {
 		fmt.Fprintf(a.stderr, "run %d: %s", res.RunID, summary)
 	}
+	if !isDemo {
+		a.notify(ctx, res.Events(job.Command))
+	}
 	if res.Failed() {
 		return ErrFailed
 	}
 	return nil
+}
+
+// notify sends the run's events (failures, new releases) to the configured webhook and email. A
+// notification that cannot be sent is reported on stderr; it does not change the exit code.
+func (a *app) notify(ctx context.Context, evs []notify.Event) {
+	if len(evs) == 0 || (!a.cfg.Notify.Webhook.Enabled() && !a.cfg.Notify.Email.Enabled()) {
+		return
+	}
+	n, err := notify.New(a.cfg.Notify)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "cornerstone: %v: no notification sent\n", err)
+		return
+	}
+	if err := n.SendAll(context.WithoutCancel(ctx), evs); err != nil {
+		fmt.Fprintf(a.stderr, "cornerstone: %v\n", err)
+	}
 }
 
 // checkKind refuses to mix the synthetic demo sample and live data in one warehouse: a demo would

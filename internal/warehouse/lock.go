@@ -32,7 +32,12 @@ func AcquireLock(dbPath, command string) (*Lock, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			h, _ := ReadHolder(dbPath)
+			// The holder writes its record just after taking the lock: give it a moment.
+			h, held := ReadHolder(dbPath)
+			for i := 0; i < 20 && held && h.PID == 0; i++ {
+				time.Sleep(10 * time.Millisecond)
+				h, held = ReadHolder(dbPath)
+			}
 			return nil, &BusyError{Path: dbPath, Holder: h, Writer: true, Err: err}
 		}
 		return nil, fmt.Errorf("locking %s: %w", path, err)

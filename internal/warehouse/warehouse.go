@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -117,12 +118,21 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// duckLockRe finds the process holding DuckDB's file lock in its error message.
+var duckLockRe = regexp.MustCompile(`Could not set lock on file.*\(PID (\d+)\)`)
+
 // openError turns DuckDB's file-lock failure into a *BusyError naming the writer.
 func (db *DB) openError(err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) && de.Type == duckdb.ErrorTypeIO {
 		if h, held := ReadHolder(db.path); held {
 			return &BusyError{Path: db.path, Holder: h, Writer: !db.readOnly, Err: err}
+		}
+		// No writer holds the lock file, but DuckDB's own file lock is taken: a reader (`sql`,
+		// `report`, a BI tool) has the file open, and DuckDB lets no writer in meanwhile.
+		if m := duckLockRe.FindStringSubmatch(err.Error()); m != nil {
+			pid, _ := strconv.Atoi(m[1])
+			return &BusyError{Path: db.path, Holder: Holder{PID: pid, Command: "reading"}, Writer: !db.readOnly, Err: err}
 		}
 	}
 	return fmt.Errorf("opening warehouse %s: %w", db.path, err)

@@ -49,6 +49,10 @@ type Job struct {
 	// Report writes the site to Out after the models.
 	Report bool
 	Out    string
+	// OnlyIfChanged builds the models and writes the site only when an ingest of the job loaded
+	// something; otherwise those steps report "up to date" without looking. The scheduler sets it
+	// when the previous run of the job finished ok, since its ticks mostly find nothing new.
+	OnlyIfChanged bool
 }
 
 // Validate checks a job before anything runs.
@@ -85,6 +89,18 @@ type Result struct {
 
 // Failed reports whether any step failed or was skipped.
 func (r *Result) Failed() bool { return r.Report == nil || r.Report.Failed() }
+
+// changed reports whether any ingest so far loaded a release.
+func (r *Result) changed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ing := range r.Ingests {
+		if ing != nil && ing.Changed() {
+			return true
+		}
+	}
+	return false
+}
 
 // Execute runs the job: records a run in meta.runs, builds the step graph, runs it, and records
 // the outcome. The returned error is about the plan itself (bad job, ledger unavailable); step
@@ -184,6 +200,17 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		id, ok := producer[table]
 		return id, ok
 	})
+	if job.OnlyIfChanged {
+		for i := range modelSteps {
+			build := modelSteps[i].Run
+			modelSteps[i].Run = func(ctx context.Context) (pipeline.Outcome, error) {
+				if !res.changed() {
+					return pipeline.Outcome{Status: "up to date", Detail: "nothing new loaded"}, nil
+				}
+				return build(ctx)
+			}
+		}
+	}
 	steps = append(steps, modelSteps...)
 	if job.Report {
 		step := pipeline.Step{ID: ReportStepID}
@@ -197,6 +224,9 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		}
 		out := job.Out
 		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
+			if job.OnlyIfChanged && !res.changed() {
+				return pipeline.Outcome{Status: "unchanged", Detail: "nothing new loaded"}, nil
+			}
 			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress})
 			if err != nil {
 				return pipeline.Outcome{}, err

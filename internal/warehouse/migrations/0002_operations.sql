@@ -2,7 +2,7 @@
 -- last sent for. Every statement is idempotent.
 
 -- meta.loads.reason: html_page, empty_file, row_collapse, older_release, wrong_format, layout,
--- invalid, no_vintage, nothing_published, transient, http_status, interrupted or error
+-- invalid, no_vintage, nothing_published, transient, http_status, interrupted, warehouse_busy or error
 -- (sources.Reason); NULL for loads that did not fail.
 ALTER TABLE meta.loads ADD COLUMN IF NOT EXISTS reason VARCHAR;
 

@@ -1,0 +1,366 @@
+// Package schedule runs Cornerstone as a long-lived process (`cornerstone schedule`): each enabled
+// source is ingested on its own cron schedule (UTC) with github.com/robfig/cron/v3, followed by
+// the models downstream of it and, when something new was loaded, the site.
+//
+// Contracts:
+//   - Schedules come from [sources.<id>] schedule in the config file, else the source's default
+//     (sources.Info.Schedule, matched to its publisher's release cycle); every spec is checked
+//     when the Scheduler is made and all problems are reported at once.
+//   - Nothing runs twice: a job whose previous run is still going skips its tick
+//     (cron.SkipIfStillRunning), and jobs run one at a time, because the warehouse has one writer.
+//     A panic in a job is recovered and logged (cron.Recover); the job runs again at its next tick.
+//   - The warehouse is opened per job and closed after it, so analysts can query between jobs.
+//     When another process holds it (an analyst's `ingest`), the job waits up to
+//     schedule.lock_wait, then fails loudly (log and failure notification) until its next tick.
+//   - Catch-up: at start, each source whose last check (meta.source_state) is older than its
+//     previous scheduled time, or that was never checked, runs once, however many windows were
+//     missed.
+//   - Retries: a job whose failures are all transient (network errors, 5xx after the fetch layer's
+//     own retries with backoff, a busy warehouse) is tried again after schedule.retry_delay,
+//     doubling per retry, up to schedule.retries times.
+//   - Every job is a run in meta.runs; failures, new releases and stale sources are sent to the
+//     configured notifications.
+//   - Shutdown: when the context passed to Run is cancelled (SIGTERM, SIGINT), no new job starts;
+//     the running one is cancelled after schedule.shutdown_grace (default at once) and its current
+//     transaction rolls back; Run then returns nil.
+//   - Retention: when [retention] sets a number of days, the policy is applied on
+//     retention.schedule as a job of its own ("prune").
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/cornerstone-data/cornerstone/internal/config"
+	"github.com/cornerstone-data/cornerstone/internal/notify"
+	"github.com/cornerstone-data/cornerstone/internal/progress"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/sources"
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
+	"github.com/cornerstone-data/cornerstone/sources/landing"
+)
+
+var (
+	// ErrNothingToSchedule means no enabled source has a schedule and retention is off.
+	ErrNothingToSchedule = errors.New("nothing to schedule")
+	// ErrBadSchedule wraps every invalid schedule found at start.
+	ErrBadSchedule = errors.New("invalid schedule")
+)
+
+// Options is what a Scheduler needs. Config, Open and Landing are required.
+type Options struct {
+	// Config supplies the schedules, retries, lock wait, notifications and retention.
+	Config *config.Config
+	// Open opens the warehouse for writing (taking the writer lock); it is called once per job.
+	Open func(ctx context.Context) (*warehouse.DB, error)
+	// Check, when set, runs once at start with the warehouse open; an error stops the scheduler
+	// before any job runs (the CLI refuses a demo warehouse this way).
+	Check   func(ctx context.Context, db *warehouse.DB) error
+	Fetch   *fetch.Client
+	Landing *landing.Zone
+	// Notifier sends notifications (nil: none).
+	Notifier *notify.Notifier
+	// Progress receives the log (nil: discarded).
+	Progress progress.Reporter
+	// Out is the site folder rewritten after a job that loaded something ("" writes no site).
+	Out string
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// LockPoll is how often a busy warehouse is tried again while waiting (default 500ms).
+	LockPoll time.Duration
+}
+
+// Job kinds.
+const (
+	KindIngest = "ingest"
+	KindPrune  = "prune"
+)
+
+// Entry is one scheduled job.
+type Entry struct {
+	// Name is "ingest:<source>" or "prune".
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Source string `json:"source,omitempty"`
+	// Spec is the cron spec (UTC); Origin says where it came from: "default" (the source's),
+	// "config" or "retention".
+	Spec   string `json:"spec"`
+	Origin string `json:"origin"`
+	// Next is the next time it runs after the moment Entries was called.
+	Next time.Time `json:"next"`
+
+	sched cron.Schedule
+}
+
+// Scheduler runs the jobs. Make one with New; Run it once.
+type Scheduler struct {
+	opts    Options
+	cfg     *config.Config
+	entries []*Entry
+	// Skipped lists enabled sources that have no schedule (neither a default nor configured).
+	Skipped []string
+
+	sem    chan struct{} // one job at a time: the warehouse has one writer
+	root   context.Context
+	jobCtx context.Context
+}
+
+// New checks every schedule and builds the jobs: one per enabled source with a schedule, and
+// "prune" when retention is on. Unknown source ids in the config and bad specs are reported
+// together, wrapped in ErrBadSchedule.
+func New(opts Options) (*Scheduler, error) {
+	if opts.Config == nil || opts.Open == nil || opts.Landing == nil {
+		return nil, errors.New("schedule: Config, Open and Landing are required")
+	}
+	if opts.Progress == nil {
+		opts.Progress = progress.Discard()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.LockPoll <= 0 {
+		opts.LockPoll = 500 * time.Millisecond
+	}
+	s := &Scheduler{opts: opts, cfg: opts.Config, sem: make(chan struct{}, 1)}
+	var errs []error
+	ids := make([]string, 0, len(s.cfg.Sources))
+	for id := range s.cfg.Sources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, err := sources.Lookup(id); err != nil {
+			errs = append(errs, fmt.Errorf("sources.%s: %w", id, err))
+		}
+	}
+	for _, src := range sources.All() {
+		info := src.Info()
+		spec := s.cfg.Source(info.ID)
+		if !spec.IsEnabled() {
+			continue
+		}
+		e := &Entry{Name: KindIngest + ":" + info.ID, Kind: KindIngest, Source: info.ID, Spec: info.Schedule, Origin: "default"}
+		if spec.Schedule != "" {
+			e.Spec, e.Origin = spec.Schedule, "config"
+		}
+		if e.Spec == "" {
+			s.Skipped = append(s.Skipped, info.ID)
+			continue
+		}
+		sched, err := config.ParseCron(e.Spec)
+		if err != nil {
+			where := "sources." + info.ID + ".schedule"
+			if e.Origin == "default" {
+				where = "source " + info.ID + " default schedule"
+			}
+			errs = append(errs, fmt.Errorf("%s: %q: %v", where, e.Spec, err))
+			continue
+		}
+		e.sched = sched
+		s.entries = append(s.entries, e)
+	}
+	if r := s.cfg.Retention; r.Enabled() {
+		sched, err := config.ParseCron(r.Schedule)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("retention.schedule: %q: %v", r.Schedule, err))
+		} else {
+			s.entries = append(s.entries, &Entry{Name: KindPrune, Kind: KindPrune, Spec: r.Schedule, Origin: "retention", sched: sched})
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadSchedule, err)
+	}
+	if len(s.entries) == 0 {
+		return nil, fmt.Errorf("%w: no enabled source has a schedule and retention is off", ErrNothingToSchedule)
+	}
+	return s, nil
+}
+
+// Entries returns the jobs with their next run after now, in the order they were made.
+func (s *Scheduler) Entries() []Entry {
+	now := s.now()
+	out := make([]Entry, len(s.entries))
+	for i, e := range s.entries {
+		out[i] = *e
+		out[i].Next = e.sched.Next(now)
+	}
+	return out
+}
+
+func (s *Scheduler) now() time.Time { return s.opts.Now().UTC() }
+
+// logf prints one timestamped line of the scheduler's log.
+func (s *Scheduler) logf(format string, args ...any) {
+	s.opts.Progress.Logf("%s schedule: %s", s.now().Format(time.RFC3339), fmt.Sprintf(format, args...))
+}
+
+// cronLogger routes robfig/cron's messages to the log: panics recovered and ticks skipped.
+type cronLogger struct {
+	s    *Scheduler
+	name string
+}
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	if msg == "skip" {
+		l.s.logf("%s: tick skipped: its previous run is still going", l.name)
+	}
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	name := l.name
+	if name == "" {
+		name = "job"
+	}
+	detail := ""
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, _ := kv[i].(string); k == "stack" {
+			detail = fmt.Sprint(kv[i+1])
+		}
+	}
+	l.s.logf("%s: %s: %v%s", name, msg, err, firstLines(detail, 12))
+}
+
+// Run schedules every job and blocks until ctx is cancelled; then it waits for the running job
+// (cancelled after schedule.shutdown_grace) and returns nil. It returns an error only when the
+// start-up check fails.
+func (s *Scheduler) Run(ctx context.Context) error {
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	s.root, s.jobCtx = ctx, jobCtx
+
+	due, err := s.start(ctx)
+	if err != nil {
+		return err
+	}
+	logger := cronLogger{s: s}
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
+	ids := map[string]cron.EntryID{}
+	for _, e := range s.entries {
+		named := cronLogger{s: s, name: e.Name}
+		// SkipIfStillRunning outside Recover: a panic is recovered inside, so the skip guard is
+		// always released and the job runs again at its next tick.
+		job := cron.NewChain(cron.SkipIfStillRunning(named), cron.Recover(named)).Then(cron.FuncJob(func() { s.runJob(e) }))
+		ids[e.Name] = c.Schedule(e.sched, job)
+	}
+	for _, e := range s.Entries() {
+		s.logf("%s: %s (%s), next %s", e.Name, e.Spec, e.Origin, e.Next.Format(time.RFC3339))
+	}
+	if len(s.Skipped) > 0 {
+		s.logf("not scheduled (no schedule): %s", strings.Join(s.Skipped, ", "))
+	}
+	var catchUp sync.WaitGroup
+	for _, name := range due {
+		wrapped := c.Entry(ids[name]).WrappedJob
+		catchUp.Add(1)
+		go func() {
+			defer catchUp.Done()
+			wrapped.Run()
+		}()
+	}
+	c.Start()
+	<-ctx.Done()
+	if g := s.cfg.Schedule.ShutdownGrace; g > 0 {
+		s.logf("stopping: the running job has %s to finish", g)
+		t := time.AfterFunc(g, cancelJobs)
+		defer t.Stop()
+	} else {
+		s.logf("stopping: the running job is cancelled and rolled back")
+		cancelJobs()
+	}
+	<-c.Stop().Done()
+	catchUp.Wait()
+	s.logf("stopped")
+	return nil
+}
+
+// start opens the warehouse once: runs the Check and works out which sources missed a window.
+func (s *Scheduler) start(ctx context.Context) (due []string, err error) {
+	db, err := s.open(ctx, "start")
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
+		return nil, err
+	}
+	defer db.Close()
+	if s.opts.Check != nil {
+		if err := s.opts.Check(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	if !s.cfg.Schedule.CatchUpEnabled() {
+		return nil, nil
+	}
+	states, err := sources.ReadStates(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, e := range s.entries {
+		if e.Kind != KindIngest {
+			continue
+		}
+		last := states[e.Source].LastChecked
+		switch {
+		case last.IsZero():
+			s.logf("%s: never checked: running now", e.Name)
+		case !e.sched.Next(last.UTC()).After(now):
+			s.logf("%s: missed the run due %s (last checked %s): running once now", e.Name,
+				e.sched.Next(last.UTC()).Format(time.RFC3339), last.UTC().Format(time.RFC3339))
+		default:
+			continue
+		}
+		due = append(due, e.Name)
+	}
+	return due, nil
+}
+
+// open opens the warehouse for the job named, waiting up to schedule.lock_wait while another
+// process holds it.
+func (s *Scheduler) open(ctx context.Context, name string) (*warehouse.DB, error) {
+	deadline := s.now().Add(s.cfg.Schedule.LockWait)
+	logged := false
+	for {
+		db, err := s.opts.Open(ctx)
+		if err == nil || !errors.Is(err, warehouse.ErrBusy) || !s.now().Before(deadline) {
+			return db, err
+		}
+		if !logged {
+			s.logf("%s: waiting up to %s for the warehouse: %v", name, s.cfg.Schedule.LockWait, err)
+			logged = true
+		}
+		if !sleep(ctx, s.opts.LockPoll) {
+			return nil, err
+		}
+	}
+}
+
+// sleep waits d or until ctx is done; it reports whether the full wait passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func firstLines(s string, n int) string {
+	if s == "" {
+		return ""
+	}
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return "\n" + strings.Join(lines, "\n")
+}
