@@ -1,6 +1,6 @@
 -- name: marts.kpi_benchmarks
--- depends: marts.kpi_values, marts.kpi_catalogue, marts.peer_inputs, marts.peer_neighbours
--- description: Benchmarks for every KPI, current council and period: the value compared (a two-tier county's place total where the KPI has one, else on current boundaries, else as constituted; value_basis says which), the median of its statistical neighbours (marts.peer_neighbours, model csn-1) and the gap to it ((value − median) ÷ median), its rank among itself and its neighbours and within its comparison class nationally (1 = highest value, whatever the polarity), the national percentile (share of councils in the class with a lower value), the z-score against its neighbours, direction of travel against the previous period (a change under 2% is 'no change'; worded improving/worsening only for KPIs with a polarity, increasing/decreasing for context metrics), the 3-year compound annual change (cash; real terms when the KPI is in £ and deflators are held, see change_3y_real), and coverage (councils in the class with a value ÷ councils in the class).
+-- depends: marts.kpi_values, marts.kpi_catalogue, marts.peer_inputs, marts.peer_neighbours, core.gdp_deflators
+-- description: Benchmarks for every KPI, current council and period: the value compared (a two-tier county's place total where the KPI has one, else on current boundaries, else as constituted; value_basis says which), the median of its statistical neighbours (marts.peer_neighbours, model csn-1) and the gap to it ((value − median) ÷ median), its rank among itself and its neighbours and within its comparison class nationally (1 = highest value, whatever the polarity), the national percentile (share of councils in the class with a lower value), the z-score against its neighbours, direction of travel against the previous period (a change under 2% is 'no change'; worded improving/worsening only for KPIs with a polarity, increasing/decreasing for context metrics), the 3-year compound annual change (change_3y, as published; change_3y_real for KPIs in £ or pence, deflated with the GDP deflators in core.gdp_deflators), and coverage (councils in the class with a value ÷ councils in the class).
 -- grain: kpi_id, area_code, period
 -- test: unique(kpi_id, area_code, period)
 -- test: not_null(kpi_id, area_code, period, value_basis, coverage_reporting, coverage_expected)
@@ -53,10 +53,13 @@ history AS (
     FROM v WHERE v.value IS NOT NULL
 ),
 three AS (
-    SELECT a.kpi_id, a.area_code, a.period, b.value AS value_3y_before
+    SELECT a.kpi_id, a.area_code, a.period, b.value AS value_3y_before,
+        dt.deflator AS deflator_now, d3.deflator AS deflator_3y_before
     FROM v AS a
     JOIN v AS b ON b.kpi_id = a.kpi_id AND b.area_code = a.area_code
      AND CAST(left(b.period, 4) AS INTEGER) = CAST(left(a.period, 4) AS INTEGER) - 3
+    LEFT JOIN core.gdp_deflators AS dt ON dt.financial_year = a.period
+    LEFT JOIN core.gdp_deflators AS d3 ON d3.financial_year = b.period
 )
 SELECT n.kpi_id, n.area_code, n.period, n.value_basis, n.value, n.comparison_class,
     'statistical neighbours (csn-1)' AS peer_group,
@@ -76,7 +79,11 @@ SELECT n.kpi_id, n.area_code, n.period, n.value_basis, n.value, n.comparison_cla
         WHEN c.polarity = 'lower_is_better' THEN CASE WHEN n.value < h.previous THEN 'improving' ELSE 'worsening' END
         ELSE CASE WHEN n.value > h.previous THEN 'increasing' ELSE 'decreasing' END
     END AS direction,
-    CASE WHEN t.value_3y_before > 0 AND n.value > 0 THEN pow(n.value / t.value_3y_before, 1.0 / 3) - 1 END AS change_3y,
+    CASE WHEN c.unit NOT LIKE '%change%' AND t.value_3y_before > 0 AND n.value > 0 THEN pow(n.value / t.value_3y_before, 1.0 / 3) - 1 END AS change_3y,
+    -- Money KPIs in real terms: both years at the same prices before the compound annual rate.
+    CASE WHEN (c.unit LIKE '£%' OR c.unit LIKE 'pence%') AND c.unit NOT LIKE '%per £%'
+              AND t.value_3y_before > 0 AND n.value > 0 AND t.deflator_now > 0 AND t.deflator_3y_before > 0
+        THEN pow((n.value / t.deflator_now) / (t.value_3y_before / t.deflator_3y_before), 1.0 / 3) - 1 END AS change_3y_real,
     CAST(n.reporting AS INTEGER) AS coverage_reporting,
     CAST(e.n AS INTEGER) AS coverage_expected,
     n.coverage AS value_coverage, n.sources
