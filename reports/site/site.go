@@ -39,12 +39,23 @@ type Options struct {
 	Out string
 	// Progress receives one line per stage (optional).
 	Progress progress.Reporter
+	// Quartiles shows ranks, percentiles and value-ordered bars. Off by default: spend and other
+	// context measures are shown as context, not league tables.
+	Quartiles bool
+	// PDF prints each council's evidence pack to pdf/<code>.pdf with headless Chromium
+	// (ErrNoChromium when it is not installed). PDFs carry Chromium's creation date, so they are
+	// the one part of the site that is not byte-identical between builds.
+	PDF bool
+	// Chromium is the browser executable for PDF; empty finds it on PATH.
+	Chromium string
 }
 
 // Summary says what was written.
 type Summary struct {
 	Pages   int
 	Charts  int
+	Tables  int
+	PDFs    int
 	BuildID string
 	Demo    bool
 }
@@ -57,8 +68,16 @@ type Site struct {
 	demo     bool
 	buildID  string
 	releases []Release
-	pages    int
-	charts   int
+	opts     Options
+	ev       *evidence
+	// areaNames names every area in core.areas; pageSet holds the councils with a page.
+	areaNames map[string]string
+	pageSet   map[string]bool
+	tableIDs  map[string]bool
+	pages     int
+	charts    int
+	tables    int
+	pdfs      int
 }
 
 // Build writes the whole site for the warehouse to opts.Out.
@@ -79,11 +98,11 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, fmt.Errorf("creating build folder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	tmpl, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, "templates/*.html")
+	tmpl, err := template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return Summary{}, fmt.Errorf("parsing templates: %w", err)
 	}
-	s := &Site{db: db, dir: tmp, tmpl: tmpl}
+	s := &Site{db: db, dir: tmp, tmpl: tmpl, opts: opts, tableIDs: map[string]bool{}, pageSet: map[string]bool{}}
 	if s.demo, err = isDemo(ctx, db); err != nil {
 		return Summary{}, err
 	}
@@ -91,7 +110,17 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, err
 	}
 	s.buildID = buildID(s.releases)
-	for _, d := range []string{"assets", "charts", "areas"} {
+	if s.ev, err = loadEvidence(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	if s.areaNames, err = loadAreaNames(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	dirs := []string{"assets", "charts", "areas", "assess", "kpis", "downloads", "downloads/marts"}
+	if opts.PDF {
+		dirs = append(dirs, "pdf")
+	}
+	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
 			return Summary{}, err
 		}
@@ -103,6 +132,9 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	if err != nil {
 		return Summary{}, err
 	}
+	for _, a := range areas {
+		s.pageSet[a.Code] = true
+	}
 	task := prog.Start("report", int64(len(areas)))
 	for _, a := range areas {
 		if err := ctx.Err(); err != nil {
@@ -112,38 +144,107 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 			task.Done("failed")
 			return Summary{}, fmt.Errorf("writing the page of %s (%s): %w", a.Name, a.Code, err)
 		}
+		if err := s.assessPage(a); err != nil {
+			task.Done("failed")
+			return Summary{}, fmt.Errorf("writing the self-assessment of %s (%s): %w", a.Name, a.Code, err)
+		}
 		task.Add(1)
 	}
-	if err := s.write("index.html", page{Title: "Council cultural services evidence", Areas: areas}); err != nil {
+	for _, k := range s.ev.kpis {
+		if err := s.kpiPage(k); err != nil {
+			task.Done("failed")
+			return Summary{}, fmt.Errorf("writing the page of KPI %s: %w", k.ID, err)
+		}
+	}
+	if err := s.fundingPage(ctx); err != nil {
+		task.Done("failed")
+		return Summary{}, fmt.Errorf("writing the funding page: %w", err)
+	}
+	marts, err := s.exportMarts(ctx)
+	if err != nil {
+		task.Done("failed")
 		return Summary{}, err
 	}
-	if err := s.write("methods.html", page{Title: "Methods and sources", Releases: s.releases}); err != nil {
+	if err := s.write("downloads.html", page{Title: "Downloads", Template: "downloads", Downloads: marts}); err != nil {
 		return Summary{}, err
+	}
+	if err := s.write("index.html", page{Title: "Council cultural services evidence", Areas: areas, KPIs: s.ev.kpis, KPIThemes: themesOf(s.ev.kpis)}); err != nil {
+		return Summary{}, err
+	}
+	if err := s.write("methods.html", page{Title: "Methods and sources", Releases: s.releases, KPIs: s.ev.kpis}); err != nil {
+		return Summary{}, err
+	}
+	if opts.PDF {
+		if err := s.printPDFs(ctx, areas); err != nil {
+			task.Done("failed")
+			return Summary{}, err
+		}
 	}
 	if err := swap(tmp, out); err != nil {
 		return Summary{}, err
 	}
-	task.Done(fmt.Sprintf("%d pages, %d charts", s.pages, s.charts))
-	return Summary{Pages: s.pages, Charts: s.charts, BuildID: s.buildID, Demo: s.demo}, nil
+	task.Done(fmt.Sprintf("%d pages, %d charts, %d tables", s.pages, s.charts, s.tables))
+	return Summary{Pages: s.pages, Charts: s.charts, Tables: s.tables, PDFs: s.pdfs, BuildID: s.buildID, Demo: s.demo}, nil
 }
 
 // page is what every template receives.
 type page struct {
-	Title    string
-	Root     string
-	BuildID  string
-	Demo     bool
-	Areas    []Area
-	Area     Area
-	Sections []section
-	Releases []Release
+	Title string
+	// Template names the page template; empty uses the file's base name.
+	Template  string
+	Root      string
+	BuildID   string
+	Demo      bool
+	Intro     []string
+	Areas     []Area
+	Area      Area
+	Sections  []section
+	Releases  []Release
+	KPIs      []KPI
+	KPIThemes []themeKPIs
+	Facts     []fact
+	Downloads []download
+	// PDF is the link to the page's PDF, when printed.
+	PDF string
 }
 
 type section struct {
 	ID        string
 	Heading   string
+	Intro     []string
 	Sentences []string
 	Charts    []chartView
+	Tables    []tableView
+	// Missing says plainly which data is not loaded.
+	Missing []string
+	Items   []item
+	// Prompts are questions for peer challenge.
+	Prompts []string
+}
+
+// item is a KPI within a section.
+type item struct {
+	ID, Heading, Href string
+	Missing           string
+	Sentences         []string
+	Charts            []chartView
+}
+
+type themeKPIs struct {
+	Theme string
+	KPIs  []KPI
+}
+
+func themesOf(ks []KPI) []themeKPIs {
+	m := map[string][]KPI{}
+	for _, k := range ks {
+		m[k.Theme] = append(m[k.Theme], k)
+	}
+	var out []themeKPIs
+	for _, th := range sortedKeys(m) {
+		out = append(out, themeKPIs{Theme: th, KPIs: m[th]})
+	}
+	return out
 }
 
 type chartView struct {
@@ -167,9 +268,9 @@ func (s *Site) write(rel string, p page) error {
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSuffix(filepath.Base(rel), ".html")
-	if strings.HasPrefix(rel, "areas/") {
-		name = "area"
+	name := p.Template
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(rel), ".html")
 	}
 	body, err := templateFS.ReadFile("templates/" + name + ".html")
 	if err != nil {
