@@ -68,7 +68,7 @@ func (s *Site) assessPage(a Area) error {
 		sec := section{ID: "theme-" + slug(th), Heading: "Theme: " + th,
 			Intro: []string{"The indicators below are the evidence for this theme. The prompts are questions for a peer challenge conversation, not judgements."}}
 		t := &Table{ID: "assess-" + code + "-" + slug(th), Caption: "Evidence for the theme " + th + ", " + a.Name,
-			Columns: []Column{{Name: "KPI"}, {Name: "Latest period"}, {Name: "Value"}, {Name: "Peer median"}, {Name: "Direction"}, {Name: "Coverage"}, {Name: "Evidence"}},
+			Columns:  []Column{{Name: "KPI"}, {Name: "Latest period"}, {Name: "Value"}, {Name: "Peer median"}, {Name: "Direction"}, {Name: "Coverage"}, {Name: "Evidence"}},
 			Citation: s.cite(nil, fbKPI).String()}
 		for _, k := range themes[th] {
 			pts := s.ev.series(k.ID, a.Code)

@@ -35,19 +35,19 @@ type KPI struct {
 
 // Point is one KPI value of an area and period (marts.kpi_values).
 type Point struct {
-	Period                    string
-	Value, Numerator, Denom   float64 // NaN when NULL
-	Unit, Boundary, Coverage  string
-	Sources                   string
+	Period                   string
+	Value, Numerator, Denom  float64 // NaN when NULL
+	Unit, Boundary, Coverage string
+	Sources                  string
 }
 
 // Bench is one row of marts.kpi_benchmarks.
 type Bench struct {
-	Period                                         string
-	PeerMedian, PeerGap, NationalPct, Z, Change3y  float64
-	PeerRank, PeerN, NationalRank, NationalN       int // 0 when NULL
-	Direction                                      string
-	CoverageReporting, CoverageExpected            int // 0 when NULL
+	Period                                        string
+	PeerMedian, PeerGap, NationalPct, Z, Change3y float64
+	PeerRank, PeerN, NationalRank, NationalN      int // 0 when NULL
+	Direction                                     string
+	CoverageReporting, CoverageExpected           int // 0 when NULL
 }
 
 // Neighbour is one row of marts.peer_neighbours.

@@ -24,7 +24,7 @@ type amountRow struct {
 
 // awardsBy sums awards by the given grouping columns, for one area ("" for all).
 func (s *Site) awardsBy(ctx context.Context, area string, cols ...string) ([]amountRow, error) {
-	k1, k2 := "coalesce(" + cols[0] + ", 'not stated')", "''"
+	k1, k2 := "coalesce("+cols[0]+", 'not stated')", "''"
 	if len(cols) > 1 {
 		k2 = "coalesce(" + cols[1] + ", 'not stated')"
 	}

@@ -427,7 +427,7 @@ func (s *Site) engagementSection(ctx context.Context, a Area, sec *section) erro
 		return nil
 	}
 	type row struct {
-		area, year, measure string
+		area, year, measure  string
 		pct, lo, hi, n, base float64
 	}
 	var mine []row
