@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -104,33 +105,39 @@ var wcagTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
 // Audit loads a local page and checks it: console errors, images, links, and, when axe holds
 // axe-core's source, accessibility.
-func (b *Browser) Audit(ctx context.Context, page, axe string) (Audit, error) {
-	a := Audit{Page: page}
-	console, err := b.Open(ctx, page)
+func (b *Browser) Audit(ctx context.Context, path, axe string) (Audit, error) {
+	a := Audit{Page: path}
+	if axe != "" && b.axe != axe {
+		// Install axe-core once per tab: the browser runs it in every page it loads from now on,
+		// which is much faster than sending the script again for each page.
+		tctx, cancel := merge(b.tab, ctx)
+		_, err := chromedp.Call(tctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe})
+		cancel()
+		if err != nil {
+			return a, fmt.Errorf("installing axe-core in the browser: %w", err)
+		}
+		b.axe = axe
+	}
+	console, err := b.Open(ctx, path)
 	if err != nil {
 		return a, err
 	}
 	a.Console = console
 	if a.BrokenImages, err = Eval[[]string](ctx, b, `Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).map(i => i.getAttribute('src'))`); err != nil {
-		return a, fmt.Errorf("checking the images of %s: %w", page, err)
+		return a, fmt.Errorf("checking the images of %s: %w", path, err)
 	}
 	links, err := Eval[[]string](ctx, b, `Array.from(document.querySelectorAll('a[href]')).map(a => a.href)`)
 	if err != nil {
-		return a, fmt.Errorf("reading the links of %s: %w", page, err)
+		return a, fmt.Errorf("reading the links of %s: %w", path, err)
 	}
 	a.BrokenLinks, a.External = checkLinks(links)
 	if axe != "" {
-		tctx, cancel := merge(b.tab, ctx)
-		defer cancel()
-		if _, err := chromedp.Run(tctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
-			return a, fmt.Errorf("loading axe-core into %s: %w", page, err)
-		}
 		tags := `['` + strings.Join(wcagTags, `','`) + `']`
 		a.Violations, err = Eval[[]Violation](ctx, b, `axe.run(document, {runOnly: {type: 'tag', values: `+tags+`}, resultTypes: ['violations']})
 			.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
 				nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.failureSummary || ''))})))`)
 		if err != nil {
-			return a, fmt.Errorf("running axe-core on %s: %w", page, err)
+			return a, fmt.Errorf("running axe-core on %s: %w", path, err)
 		}
 	}
 	return a, nil
@@ -177,4 +184,28 @@ func checkLinks(links []string) (broken, external []string) {
 	sort.Strings(broken)
 	sort.Strings(external)
 	return broken, external
+}
+
+// AuditSite audits every HTML page under dir, in path order, in one tab.
+func (b *Browser) AuditSite(ctx context.Context, dir, axe string) ([]Audit, error) {
+	var pages []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			pages = append(pages, p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(pages)
+	var out []Audit
+	for _, p := range pages {
+		a, err := b.Audit(ctx, p, axe)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }

@@ -48,6 +48,8 @@ type Browser struct {
 	cancelAlloc context.CancelFunc
 	cancelTab   context.CancelFunc
 
+	axe string // the axe-core source installed in the tab
+
 	mu      sync.Mutex
 	console []string
 }

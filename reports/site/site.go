@@ -24,6 +24,7 @@ import (
 
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/reports/browser"
 	"github.com/cornerstone-data/cornerstone/reports/charts"
 )
 
@@ -89,6 +90,12 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	out, err := filepath.Abs(opts.Out)
 	if err != nil {
 		return Summary{}, err
+	}
+	if opts.PDF {
+		// Fail before any work when PDFs are asked for and Chromium is missing.
+		if _, err := browser.Find(opts.Chromium); err != nil {
+			return Summary{}, fmt.Errorf("printing PDFs: %w", err)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return Summary{}, fmt.Errorf("creating %s: %w", filepath.Dir(out), err)
