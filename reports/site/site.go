@@ -19,8 +19,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
@@ -75,6 +77,7 @@ type Site struct {
 	areaNames map[string]string
 	pageSet   map[string]bool
 	tableIDs  map[string]bool
+	mu        sync.Mutex // guards the counters and tableIDs while councils are written in parallel
 	pages     int
 	charts    int
 	tables    int
@@ -143,19 +146,9 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		s.pageSet[a.Code] = true
 	}
 	task := prog.Start("report", int64(len(areas)))
-	for _, a := range areas {
-		if err := ctx.Err(); err != nil {
-			return Summary{}, err
-		}
-		if err := s.areaPage(ctx, a); err != nil {
-			task.Done("failed")
-			return Summary{}, fmt.Errorf("writing the page of %s (%s): %w", a.Name, a.Code, err)
-		}
-		if err := s.assessPage(a); err != nil {
-			task.Done("failed")
-			return Summary{}, fmt.Errorf("writing the self-assessment of %s (%s): %w", a.Name, a.Code, err)
-		}
-		task.Add(1)
+	if err := s.councilPages(ctx, areas, task.Add); err != nil {
+		task.Done("failed")
+		return Summary{}, err
 	}
 	for _, k := range s.ev.kpis {
 		if err := s.kpiPage(k); err != nil {
@@ -192,6 +185,48 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	}
 	task.Done(fmt.Sprintf("%d pages, %d charts, %d tables", s.pages, s.charts, s.tables))
 	return Summary{Pages: s.pages, Charts: s.charts, Tables: s.tables, PDFs: s.pdfs, BuildID: s.buildID, Demo: s.demo}, nil
+}
+
+// councilPages writes every council's evidence pack and self-assessment, councils in parallel
+// (one worker per CPU): each page's content depends only on the warehouse, so the files are the
+// same whatever the order. The first error stops the rest.
+func (s *Site) councilPages(ctx context.Context, areas []Area, done func(int64)) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan Area)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.NumCPU(), 4)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := s.areaPage(ctx, a); err != nil {
+					cancel(fmt.Errorf("writing the page of %s (%s): %w", a.Name, a.Code, err))
+					continue
+				}
+				if err := s.assessPage(a); err != nil {
+					cancel(fmt.Errorf("writing the self-assessment of %s (%s): %w", a.Name, a.Code, err))
+					continue
+				}
+				done(1)
+			}
+		}()
+	}
+	for _, a := range areas {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- a
+	}
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
 }
 
 // page is what every template receives.
@@ -290,7 +325,9 @@ func (s *Site) write(rel string, p page) error {
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("rendering %s: %w", rel, err)
 	}
+	s.mu.Lock()
 	s.pages++
+	s.mu.Unlock()
 	return os.WriteFile(filepath.Join(s.dir, rel), buf.Bytes(), 0o644)
 }
 
@@ -301,7 +338,9 @@ func (s *Site) chart(c *charts.Chart, root string) (chartView, error) {
 	if _, err := charts.Render(c, filepath.Join(s.dir, "charts")); err != nil {
 		return chartView{}, err
 	}
+	s.mu.Lock()
 	s.charts++
+	s.mu.Unlock()
 	v := chartView{ID: c.ID, Root: root, Alt: c.AltText(), Citation: c.Citation.String(), Title: c.Title, XLabel: c.XLabel, Demo: s.demo}
 	for _, ser := range c.Series {
 		v.SeriesNames = append(v.SeriesNames, ser.Name)

@@ -162,10 +162,13 @@ func (s *Site) table(t *Table, root string) (tableView, error) {
 	if !idRe.MatchString(t.ID) {
 		return tableView{}, fmt.Errorf("table id %q is not a safe file name", t.ID)
 	}
-	if s.tableIDs[t.ID] {
+	s.mu.Lock()
+	dup := s.tableIDs[t.ID]
+	s.tableIDs[t.ID] = true
+	s.mu.Unlock()
+	if dup {
 		return tableView{}, fmt.Errorf("table id %q used twice", t.ID)
 	}
-	s.tableIDs[t.ID] = true
 	x, err := t.XLSX(s.demo, s.buildID)
 	if err != nil {
 		return tableView{}, fmt.Errorf("writing table %s as XLSX: %w", t.ID, err)
@@ -177,7 +180,9 @@ func (s *Site) table(t *Table, root string) (tableView, error) {
 	if err := os.WriteFile(filepath.Join(dir, t.ID+".xlsx"), x, 0o644); err != nil {
 		return tableView{}, err
 	}
+	s.mu.Lock()
 	s.tables++
+	s.mu.Unlock()
 	v := tableView{ID: t.ID, Root: root, Caption: t.Caption, Citation: t.Citation, Notes: t.Notes, Demo: s.demo}
 	for _, c := range t.Columns {
 		v.Head = append(v.Head, headView{Name: c.Name, Num: c.Num})
