@@ -9,12 +9,21 @@ import (
 )
 
 func (a *app) reportCmd() *cobra.Command {
-	return &cobra.Command{
+	var pdf, quartiles bool
+	var chromium string
+	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Write the static evidence site from the warehouse to --out",
-		Long: `Write the evidence site (index, one page per council, methods and sources) to --out, reading
-the warehouse read-only. The same warehouse always gives byte-identical files; the site is built
-beside --out and swapped in, so a failure leaves the previous site as it was.`,
+		Long: `Write the evidence site to --out, reading the warehouse read-only: an index, one evidence pack
+per council (spend, usage, funding, engagement, peers, trends), one page per KPI, a funding
+breakdown, a self-assessment pack per council, downloads (every table as CSV and XLSX, the marts as
+Parquet) and the methods and sources page. The same warehouse always gives byte-identical files;
+the site is built beside --out and swapped in, so a failure leaves the previous site as it was.
+
+--pdf also prints each council's evidence pack to pdf/<code>.pdf with headless Chromium (the
+Debian package chromium); PDFs carry Chromium's creation date, so they differ between builds.
+--quartiles adds ranks and percentiles and orders bars by value; without it, measures are shown as
+context, not league tables.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			db, err := a.openReader(ctx)
@@ -22,14 +31,22 @@ beside --out and swapped in, so a failure leaves the previous site as it was.`,
 				return err
 			}
 			defer db.Close()
-			sum, err := site.Build(ctx, db, site.Options{Out: a.cfg.Out, Progress: a.progress()})
+			sum, err := site.Build(ctx, db, site.Options{Out: a.cfg.Out, Progress: a.progress(), PDF: pdf, Quartiles: quartiles, Chromium: chromium})
 			if err != nil {
 				return fmt.Errorf("writing the site: %w", err)
 			}
 			if !a.quiet {
-				fmt.Fprintf(a.stderr, "report: %d pages and %d charts in %s (build %s)\n", sum.Pages, sum.Charts, a.cfg.Out, sum.BuildID)
+				fmt.Fprintf(a.stderr, "report: %d pages, %d charts, %d tables", sum.Pages, sum.Charts, sum.Tables)
+				if pdf {
+					fmt.Fprintf(a.stderr, ", %d PDFs", sum.PDFs)
+				}
+				fmt.Fprintf(a.stderr, " in %s (build %s)\n", a.cfg.Out, sum.BuildID)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&pdf, "pdf", false, "also print each council's evidence pack to PDF with headless Chromium")
+	cmd.Flags().BoolVar(&quartiles, "quartiles", false, "show ranks and percentiles and order bars by value (default: context, not league tables)")
+	cmd.Flags().StringVar(&chromium, "chromium", "", "Chromium executable for --pdf (default: chromium, chromium-browser or google-chrome on PATH)")
+	return cmd
 }

@@ -57,8 +57,8 @@ func (c *Chart) AltText() string {
 			fmt.Fprintf(&b, " Highest: %s, %s. Lowest: %s, %s.", c.Categories[hi], FormatValue(s.Values[hi], c.Unit),
 				c.Categories[lo], FormatValue(s.Values[lo], c.Unit))
 		}
-		for i := range s.Highlight {
-			if i < len(c.Categories) {
+		for i := range c.Categories { // in category order: map order would change the text
+			if s.Highlight[i] {
 				fmt.Fprintf(&b, " Highlighted: %s, %s.", c.Categories[i], FormatValue(s.Values[i], c.Unit))
 			}
 		}

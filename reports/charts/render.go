@@ -182,11 +182,14 @@ func (c *Chart) annotateSVG(b []byte) []byte {
 
 func (c *Chart) plot() (*plot.Plot, error) {
 	p := plot.New()
-	p.Title.Text = c.Title
-	if c.Subtitle != "" {
-		p.Title.Text += "\n" + c.Subtitle
-	}
 	setFonts(p)
+	// Wrap long titles to the chart's width rather than let them run off it.
+	maxW := width - 0.4*vg.Inch
+	lines := wrap(p.Title.TextStyle, c.Title, maxW)
+	if c.Subtitle != "" {
+		lines = append(lines, wrap(p.Title.TextStyle, c.Subtitle, maxW)...)
+	}
+	p.Title.Text = strings.Join(lines, "\n")
 	p.Title.Padding = 6
 	p.X.Label.Text = c.XLabel
 	p.Y.Label.Text = c.YLabel
@@ -290,8 +293,15 @@ func (c *Chart) plotBars(p *plot.Plot) error {
 		labels[n-1-i] = cat
 	}
 	p.NominalY(labels...)
+	// Horizontal bars: values run along X, categories down Y; pad half a bar's slot at each end so
+	// the outer bars are not cut.
+	p.X.Label.Text, p.Y.Label.Text = c.YLabel, c.XLabel
+	p.Y.Min, p.Y.Max = -0.6, float64(n-1)+0.6
 	p.X.Tick.Marker = unitTicks{unit: c.Unit}
 	p.X.Min = math.Min(0, p.X.Min)
+	if p.X.Max > 0 {
+		p.X.Max *= 1.06 // room beyond the longest bar
+	}
 	p.Add(plotter.NewGrid())
 	return nil
 }

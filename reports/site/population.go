@@ -11,19 +11,6 @@ import (
 	"github.com/cornerstone-data/cornerstone/reports/charts"
 )
 
-// areaPage writes areas/<code>.html.
-func (s *Site) areaPage(ctx context.Context, a Area) error {
-	var sections []section
-	pop, err := s.populationSection(ctx, a, "../")
-	if err != nil {
-		return err
-	}
-	if pop != nil {
-		sections = append(sections, *pop)
-	}
-	return s.write("areas/"+a.Code+".html", page{Title: a.Name, Area: a, Sections: sections})
-}
-
 func (s *Site) populationSection(ctx context.Context, a Area, root string) (*section, error) {
 	ok, err := tableExists(ctx, s.db, "marts", "area_population")
 	if err != nil || !ok {

@@ -19,11 +19,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/reports/browser"
 	"github.com/cornerstone-data/cornerstone/reports/charts"
 )
 
@@ -39,12 +42,23 @@ type Options struct {
 	Out string
 	// Progress receives one line per stage (optional).
 	Progress progress.Reporter
+	// Quartiles shows ranks, percentiles and value-ordered bars. Off by default: spend and other
+	// context measures are shown as context, not league tables.
+	Quartiles bool
+	// PDF prints each council's evidence pack to pdf/<code>.pdf with headless Chromium
+	// (ErrNoChromium when it is not installed). PDFs carry Chromium's creation date, so they are
+	// the one part of the site that is not byte-identical between builds.
+	PDF bool
+	// Chromium is the browser executable for PDF; empty finds it on PATH.
+	Chromium string
 }
 
 // Summary says what was written.
 type Summary struct {
 	Pages   int
 	Charts  int
+	Tables  int
+	PDFs    int
 	BuildID string
 	Demo    bool
 }
@@ -57,8 +71,17 @@ type Site struct {
 	demo     bool
 	buildID  string
 	releases []Release
-	pages    int
-	charts   int
+	opts     Options
+	ev       *evidence
+	// areaNames names every area in core.areas; pageSet holds the councils with a page.
+	areaNames map[string]string
+	pageSet   map[string]bool
+	tableIDs  map[string]bool
+	mu        sync.Mutex // guards the counters and tableIDs while councils are written in parallel
+	pages     int
+	charts    int
+	tables    int
+	pdfs      int
 }
 
 // Build writes the whole site for the warehouse to opts.Out.
@@ -71,6 +94,12 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	if err != nil {
 		return Summary{}, err
 	}
+	if opts.PDF {
+		// Fail before any work when PDFs are asked for and Chromium is missing.
+		if _, err := browser.Find(opts.Chromium); err != nil {
+			return Summary{}, fmt.Errorf("printing PDFs: %w", err)
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return Summary{}, fmt.Errorf("creating %s: %w", filepath.Dir(out), err)
 	}
@@ -79,11 +108,11 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, fmt.Errorf("creating build folder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	tmpl, err := template.New("").Funcs(template.FuncMap{}).ParseFS(templateFS, "templates/*.html")
+	tmpl, err := template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return Summary{}, fmt.Errorf("parsing templates: %w", err)
 	}
-	s := &Site{db: db, dir: tmp, tmpl: tmpl}
+	s := &Site{db: db, dir: tmp, tmpl: tmpl, opts: opts, tableIDs: map[string]bool{}, pageSet: map[string]bool{}}
 	if s.demo, err = isDemo(ctx, db); err != nil {
 		return Summary{}, err
 	}
@@ -91,7 +120,17 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, err
 	}
 	s.buildID = buildID(s.releases)
-	for _, d := range []string{"assets", "charts", "areas"} {
+	if s.ev, err = loadEvidence(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	if s.areaNames, err = loadAreaNames(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	dirs := []string{"assets", "charts", "areas", "assess", "kpis", "downloads", "downloads/marts"}
+	if opts.PDF {
+		dirs = append(dirs, "pdf")
+	}
+	for _, d := range dirs {
 		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
 			return Summary{}, err
 		}
@@ -103,47 +142,151 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	if err != nil {
 		return Summary{}, err
 	}
-	task := prog.Start("report", int64(len(areas)))
 	for _, a := range areas {
-		if err := ctx.Err(); err != nil {
+		s.pageSet[a.Code] = true
+	}
+	task := prog.Start("report", int64(len(areas)))
+	if err := s.councilPages(ctx, areas, task.Add); err != nil {
+		task.Done("failed")
+		return Summary{}, err
+	}
+	for _, k := range s.ev.kpis {
+		if err := s.kpiPage(k); err != nil {
+			task.Done("failed")
+			return Summary{}, fmt.Errorf("writing the page of KPI %s: %w", k.ID, err)
+		}
+	}
+	if err := s.fundingPage(ctx); err != nil {
+		task.Done("failed")
+		return Summary{}, fmt.Errorf("writing the funding page: %w", err)
+	}
+	marts, err := s.exportMarts(ctx)
+	if err != nil {
+		task.Done("failed")
+		return Summary{}, err
+	}
+	if err := s.write("downloads.html", page{Title: "Downloads", Template: "downloads", Downloads: marts}); err != nil {
+		return Summary{}, err
+	}
+	if err := s.write("index.html", page{Title: "Council cultural services evidence", Areas: areas, KPIs: s.ev.kpis, KPIThemes: themesOf(s.ev.kpis)}); err != nil {
+		return Summary{}, err
+	}
+	if err := s.write("methods.html", page{Title: "Methods and sources", Releases: s.releases, KPIs: s.ev.kpis}); err != nil {
+		return Summary{}, err
+	}
+	if opts.PDF {
+		if err := s.printPDFs(ctx, areas); err != nil {
+			task.Done("failed")
 			return Summary{}, err
 		}
-		if err := s.areaPage(ctx, a); err != nil {
-			task.Done("failed")
-			return Summary{}, fmt.Errorf("writing the page of %s (%s): %w", a.Name, a.Code, err)
-		}
-		task.Add(1)
-	}
-	if err := s.write("index.html", page{Title: "Council cultural services evidence", Areas: areas}); err != nil {
-		return Summary{}, err
-	}
-	if err := s.write("methods.html", page{Title: "Methods and sources", Releases: s.releases}); err != nil {
-		return Summary{}, err
 	}
 	if err := swap(tmp, out); err != nil {
 		return Summary{}, err
 	}
-	task.Done(fmt.Sprintf("%d pages, %d charts", s.pages, s.charts))
-	return Summary{Pages: s.pages, Charts: s.charts, BuildID: s.buildID, Demo: s.demo}, nil
+	task.Done(fmt.Sprintf("%d pages, %d charts, %d tables", s.pages, s.charts, s.tables))
+	return Summary{Pages: s.pages, Charts: s.charts, Tables: s.tables, PDFs: s.pdfs, BuildID: s.buildID, Demo: s.demo}, nil
+}
+
+// councilPages writes every council's evidence pack and self-assessment, councils in parallel
+// (one worker per CPU): each page's content depends only on the warehouse, so the files are the
+// same whatever the order. The first error stops the rest.
+func (s *Site) councilPages(ctx context.Context, areas []Area, done func(int64)) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan Area)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.NumCPU(), 4)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := s.areaPage(ctx, a); err != nil {
+					cancel(fmt.Errorf("writing the page of %s (%s): %w", a.Name, a.Code, err))
+					continue
+				}
+				if err := s.assessPage(a); err != nil {
+					cancel(fmt.Errorf("writing the self-assessment of %s (%s): %w", a.Name, a.Code, err))
+					continue
+				}
+				done(1)
+			}
+		}()
+	}
+	for _, a := range areas {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- a
+	}
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
 }
 
 // page is what every template receives.
 type page struct {
-	Title    string
-	Root     string
-	BuildID  string
-	Demo     bool
-	Areas    []Area
-	Area     Area
-	Sections []section
-	Releases []Release
+	Title string
+	// Template names the page template; empty uses the file's base name.
+	Template  string
+	Root      string
+	BuildID   string
+	Demo      bool
+	Intro     []string
+	Areas     []Area
+	Area      Area
+	Sections  []section
+	Releases  []Release
+	KPIs      []KPI
+	KPIThemes []themeKPIs
+	Facts     []fact
+	Downloads []download
+	// PDF is the link to the page's PDF, when printed.
+	PDF string
 }
 
 type section struct {
 	ID        string
 	Heading   string
+	Intro     []string
 	Sentences []string
 	Charts    []chartView
+	Tables    []tableView
+	// Missing says plainly which data is not loaded.
+	Missing []string
+	Items   []item
+	// Prompts are questions for peer challenge.
+	Prompts []string
+}
+
+// item is a KPI within a section.
+type item struct {
+	ID, Heading, Href string
+	Missing           string
+	Sentences         []string
+	Charts            []chartView
+}
+
+type themeKPIs struct {
+	Theme string
+	KPIs  []KPI
+}
+
+func themesOf(ks []KPI) []themeKPIs {
+	m := map[string][]KPI{}
+	for _, k := range ks {
+		m[k.Theme] = append(m[k.Theme], k)
+	}
+	var out []themeKPIs
+	for _, th := range sortedKeys(m) {
+		out = append(out, themeKPIs{Theme: th, KPIs: m[th]})
+	}
+	return out
 }
 
 type chartView struct {
@@ -167,9 +310,9 @@ func (s *Site) write(rel string, p page) error {
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSuffix(filepath.Base(rel), ".html")
-	if strings.HasPrefix(rel, "areas/") {
-		name = "area"
+	name := p.Template
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(rel), ".html")
 	}
 	body, err := templateFS.ReadFile("templates/" + name + ".html")
 	if err != nil {
@@ -182,7 +325,9 @@ func (s *Site) write(rel string, p page) error {
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("rendering %s: %w", rel, err)
 	}
+	s.mu.Lock()
 	s.pages++
+	s.mu.Unlock()
 	return os.WriteFile(filepath.Join(s.dir, rel), buf.Bytes(), 0o644)
 }
 
@@ -193,7 +338,9 @@ func (s *Site) chart(c *charts.Chart, root string) (chartView, error) {
 	if _, err := charts.Render(c, filepath.Join(s.dir, "charts")); err != nil {
 		return chartView{}, err
 	}
+	s.mu.Lock()
 	s.charts++
+	s.mu.Unlock()
 	v := chartView{ID: c.ID, Root: root, Alt: c.AltText(), Citation: c.Citation.String(), Title: c.Title, XLabel: c.XLabel, Demo: s.demo}
 	for _, ser := range c.Series {
 		v.SeriesNames = append(v.SeriesNames, ser.Name)
