@@ -135,6 +135,7 @@ func (Returns) Info() sources.Info {
 		Title:     "Councils' own returns (library, museum and volunteer figures)",
 		Publisher: "Submitting councils",
 		Licence:   "Supplied by the submitting council for Cornerstone; reuse as agreed with it",
+		Homepage:  "https://github.com/cornerstone-data/cornerstone#libraries-and-councils-own-returns",
 		Tables:    []warehouse.Table{ReturnsTable},
 		Cadence:   sources.Cadence{Every: "irregular", Note: "councils submit returns when they collect them"},
 		Schedule:  "0 6 * * *",
