@@ -534,6 +534,8 @@ var (
 	pidRe      = regexp.MustCompile(`pid \d+`)
 	sinceRe    = regexp.MustCompile(`since \d{4}-\d\d-\d\d[T ][0-9:]+Z?`)
 	hostRe     = regexp.MustCompile(`on [^ ]+ \(`)
+	urlRe      = regexp.MustCompile(`https?://[^\s)]*[^\s):]`)
+	partRe     = regexp.MustCompile(`\.fetch-\d+\.part`)
 )
 
 // errorLine is the first error line of stderr with the run-specific parts (temporary paths, ports,
@@ -543,6 +545,10 @@ func errorLine(stderr string) string {
 	for _, l := range strings.Split(stderr, "\n") {
 		if _, after, ok := strings.Cut(l, ": FAILED: "); ok {
 			line = after
+			break
+		}
+		if strings.HasPrefix(l, "ingest:") && strings.Contains(l, " unchanged") {
+			line = l
 			break
 		}
 		if strings.HasPrefix(l, "cornerstone: ") {
@@ -559,8 +565,10 @@ func errorLine(stderr string) string {
 	line = pidRe.ReplaceAllString(line, "pid N")
 	line = sinceRe.ReplaceAllString(line, "since T")
 	line = hostRe.ReplaceAllString(line, "on HOST (")
-	if r := []rune(line); len(r) > 240 { // the innermost reason is at the end
-		line = "…" + string(r[len(r)-240:])
+	line = urlRe.ReplaceAllString(line, "<url>")
+	line = partRe.ReplaceAllString(line, ".fetch-N.part")
+	if r := []rune(line); len(r) > 320 { // the innermost reason is at the end
+		line = "…" + string(r[len(r)-320:])
 	}
 	return strings.ReplaceAll(line, "|", `\|`)
 }
