@@ -647,14 +647,16 @@ const reliabilityTail = `
   itself, calls setrlimit and execs ` + "`cornerstone`" + `), so writes fail with EFBIG exactly as on a full
   file system. This needs neither root nor a tmpfs mount, so it runs in CI.
 
-## Hostile input (internal/cli/hostile_test.go and the packages' own tests)
+## Hostile input (` + "`TestHostileInputLoadsAsText`" + ` and the packages' own tests)
 
 SQL is never built by concatenating input: values are bound parameters, identifiers go through
-` + "`warehouse.Ident`/`Qualified`" + ` and the few literals DuckDB cannot bind through ` + "`warehouse.Literal`" + `.
-Quotes, semicolons and SQL fragments in CSV fields, config values and area codes load as text;
-` + "`../`" + ` and absolute paths in names used for files are refused or reduced to a base name; invalid
-UTF-8 and very long fields fail with a cell-level error or load as given; CSV and XLSX downloads
-neutralise cells starting with ` + "`=`, `+`, `-`, `@`" + `.
+` + "`warehouse.Ident`/`Qualified`" + ` and the few literals DuckDB cannot bind through ` + "`warehouse.Literal`" + `
+(audited with a grep for SQL built by ` + "`fmt.Sprintf`" + ` or ` + "`+`" + `: what remains is project-defined model
+SQL and constant clauses). Quotes, semicolons and SQL fragments in CSV fields and area codes, a
+200 KB field, and a warehouse and landing path full of quotes and semicolons load byte for byte;
+invalid UTF-8 is stored as U+FFFD, never as invalid bytes. ` + "`../`" + ` and absolute paths in names used for
+files are reduced to a safe base name by ` + "`sources/landing`" + ` (its tests). CSV and XLSX downloads neutralise
+cells starting with ` + "`=`, `+`, `-`, `@`" + ` (` + "`reports/site` TestDownloadsNeutraliseFormulas" + `).
 
 ## Fuzzing
 
