@@ -34,6 +34,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	execWithFileSizeLimit()
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)

@@ -126,6 +126,9 @@ func Load(path string) (*Config, error) {
 	}
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
+		if path != "" {
+			return nil, fmt.Errorf("reading config %s: %w", path, err)
+		}
 		return nil, err
 	}
 	return cfg, nil

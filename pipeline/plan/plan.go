@@ -188,12 +188,16 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 	var models []string
 	switch {
 	case !job.Build:
+		models = []string{} // not nil: Steps reads nil as every model
 	case len(job.Models) > 0:
 		models = job.Models
 	case job.AllModels:
 		models = project.Names()
 	default:
 		models = project.WithUpstream(project.Downstream(ingested))
+		if models == nil {
+			models = []string{}
+		}
 	}
 	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB)}
 	var modelSteps []pipeline.Step

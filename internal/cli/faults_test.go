@@ -1,0 +1,690 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"errors"
+	"flag"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/sources"
+)
+
+// The fault matrix (issue #11): every fault the pipeline can meet on the way from a publisher to
+// the warehouse, injected for real (loopback servers scripting the fault for one URL of the demo
+// sample, bad files, bad config, a held lock, a write error in a subprocess). Each case must fail
+// with exit 1 and an error naming what failed, leave every data table's row count and content hash
+// exactly as before, and a clean re-run must then load what a clean run loads. The table of
+// results is docs/RELIABILITY.md, rewritten with -update and otherwise compared (a stale doc fails).
+
+var updateDocs = flag.Bool("update", false, "rewrite docs/RELIABILITY.md from the fault matrix")
+
+// The sources the faults target: one XLSX (HM Treasury deflators), one ODS (DCMS museum
+// indicators) and one CSV (ACE library locations). The base warehouse holds the la-register load.
+const (
+	xlsxSource = "hmt-gdp-deflators"
+	odsSource  = "dcms-museum-indicators"
+	csvSource  = "ace-library-locations"
+	xlsxFile   = "GDP_Deflators_Qtrly_National_Accounts_September_2025_update.xlsx"
+	odsFile    = "DCMS_sponsored_museums_and_galleries_annual_performance_indicators_2023_24_tables.ods"
+	csvFile    = "basic-dataset-for-libraries-2023-enhanced.csv"
+)
+
+// faultEnv is what a case's setup gets: the mirror, the case's directory and warehouse.
+type faultEnv struct {
+	m   *mirror
+	dir string
+	db  string
+	cfg string // the clean config; a case may write and return its own
+}
+
+// faultCase is one row of the matrix.
+type faultCase struct {
+	name   string // short name (the doc's first column)
+	fault  string // what is injected, for the doc
+	target string // the source the command ingests
+	// setup injects the fault and returns the command line to run (nil: ingest target with
+	// the clean config) and an undo func (nil: nothing to undo beyond clearing the mirror).
+	setup func(t *testing.T, e *faultEnv) (args []string, undo func())
+	// sub runs the command as a subprocess of the built binary with this environment added.
+	sub  []string
+	code int
+	says []string // substrings the error must contain (what failed: source, file, reason)
+}
+
+// sampleKey returns the mirror key of the demo file whose name ends with suffix.
+func (m *mirror) sampleKey(t *testing.T, suffix string) (string, []byte) {
+	t.Helper()
+	var keys []string
+	for k := range m.sample.Files {
+		if strings.HasSuffix(k, suffix) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) != 1 {
+		t.Fatalf("the demo sample has %d files named %s", len(keys), suffix)
+	}
+	return keys[0], m.sample.Files[keys[0]].Body
+}
+
+// override serves the file named suffix with h instead of the sample.
+func (m *mirror) override(t *testing.T, suffix string, h http.HandlerFunc) {
+	key, _ := m.sampleKey(t, suffix)
+	m.mu.Lock()
+	m.over[key] = h
+	m.mu.Unlock()
+}
+
+func (m *mirror) clear() {
+	m.mu.Lock()
+	m.over = map[string]http.HandlerFunc{}
+	m.mu.Unlock()
+}
+
+// serveBody answers 200 with body and the content type.
+func serveBody(contentType string, body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Header().Set("Last-Modified", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC).Format(http.TimeFormat))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			w.Write(body)
+		}
+	}
+}
+
+// enabledConfig writes a config fetching through the mirror with only the given sources enabled,
+// fetch timeouts short enough for tests, and extra TOML appended.
+func enabledConfig(t *testing.T, path, mirrorURL string, ids []string, extra string) string {
+	t.Helper()
+	on := map[string]bool{}
+	for _, id := range ids {
+		on[id] = true
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "[fetch]\nmirror = %q\nretries = 1\nbackoff_base = \"10ms\"\ntimeout = \"3s\"\nidle_timeout = \"1s\"\n%s\n", mirrorURL, extra)
+	for _, id := range sources.Names() {
+		if !on[id] {
+			fmt.Fprintf(&b, "[sources.%s]\nenabled = false\n\n", id)
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// rowCounts reduces dataStats to "table rows" lines (hashes include load ids and times, which
+// differ between two clean runs).
+func rowCounts(stats string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(stats), "\n") {
+		f := strings.Fields(l)
+		if len(f) == 3 {
+			fmt.Fprintf(&b, "%s %s\n", f[0], f[1])
+		}
+	}
+	return b.String()
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// truncateHalf answers with the headers of the full body and half of it, then drops the
+// connection: the client sees an unexpected EOF.
+func truncateHalf(contentType string, body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodHead {
+			return
+		}
+		w.Write(body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+			}
+		}
+	}
+}
+
+// stall sends headers (and part of the body when part is true), then sends nothing more until the
+// client gives up.
+func stall(contentType string, body []byte, part bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if part {
+			w.Header().Set("Content-Type", contentType)
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(http.StatusOK)
+			w.Write(body[:len(body)/3])
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(20 * time.Second):
+		}
+	}
+}
+
+// zipBomb returns an XLSX-shaped zip whose worksheet declares 3 GiB when inflated: a reader that
+// trusted it would exhaust memory or disk.
+func zipBomb(t *testing.T, real []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(real), int64(len(real)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "xl/worksheets/") {
+			w, _ := zw.Create(f.Name)
+			rc, _ := f.Open()
+			io.Copy(w, rc)
+			rc.Close()
+			continue
+		}
+		// 16 MiB of '<' compresses to a few KiB; the header claims 3 GiB.
+		var comp bytes.Buffer
+		fw, _ := flate.NewWriter(&comp, flate.BestCompression)
+		chunk := bytes.Repeat([]byte("<"), 1<<20)
+		crc := crc32.NewIEEE()
+		for range 16 {
+			fw.Write(chunk)
+			crc.Write(chunk)
+		}
+		fw.Close()
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, CRC32: crc.Sum32(),
+			CompressedSize64: uint64(comp.Len()), UncompressedSize64: 3 << 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(comp.Bytes())
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// withHeader rewrites a CSV's header line with edit.
+func withHeader(body []byte, edit func(string) string) []byte {
+	head, rest, _ := bytes.Cut(body, []byte("\n"))
+	return append([]byte(edit(string(head))+"\n"), rest...)
+}
+
+const (
+	xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	odsType  = "application/vnd.oasis.opendocument.spreadsheet"
+)
+
+func faultCases(t *testing.T, m *mirror) []faultCase {
+	_, xlsx := m.sampleKey(t, xlsxFile)
+	_, ods := m.sampleKey(t, odsFile)
+	_, csv := m.sampleKey(t, csvFile)
+	serve := func(suffix string, h http.HandlerFunc) func(*testing.T, *faultEnv) ([]string, func()) {
+		return func(t *testing.T, e *faultEnv) ([]string, func()) {
+			e.m.override(t, suffix, h)
+			return nil, nil
+		}
+	}
+	return []faultCase{
+		{name: "http-5xx", fault: "the XLSX URL answers 503 on every attempt", target: xlsxSource,
+			setup: serve(xlsxFile, func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+			}),
+			code: 1, says: []string{xlsxSource, xlsxFile, "503"}},
+		{name: "timeout", fault: "the XLSX URL sends no response headers until the client gives up", target: xlsxSource,
+			setup: serve(xlsxFile, stall(xlsxType, xlsx, false)),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "stalled-body", fault: "the XLSX body stops after a third and the connection stays open", target: xlsxSource,
+			setup: serve(xlsxFile, stall(xlsxType, xlsx, true)),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "truncated-body", fault: "the XLSX connection closes after half the Content-Length", target: xlsxSource,
+			setup: serve(xlsxFile, truncateHalf(xlsxType, xlsx)),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "html-login-page", fault: "the XLSX URL answers 200 with an HTML sign-in page", target: xlsxSource,
+			setup: serve(xlsxFile, serveBody("text/html; charset=utf-8",
+				[]byte("<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action=\"/login\"><input name=\"password\"></form></body></html>"))),
+			code: 1, says: []string{xlsxSource, xlsxFile, "HTML"}},
+		{name: "wrong-content-type", fault: "the XLSX URL answers 200 with a JSON error document", target: xlsxSource,
+			setup: serve(xlsxFile, serveBody("application/json", []byte(`{"error": "file not found", "status": 404}`))),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "redirect-loop", fault: "the XLSX URL redirects to itself", target: xlsxSource,
+			setup: serve(xlsxFile, func(w http.ResponseWriter, r *http.Request) {
+				// The mirror serves https://HOST/PATH at /HOST/PATH: send the client back to the
+				// publisher's URL it asked for.
+				http.Redirect(w, r, "https:/"+r.URL.EscapedPath(), http.StatusFound)
+			}),
+			code: 1, says: []string{xlsxSource, xlsxFile, "redirect"}},
+		{name: "oversize", fault: "the XLSX is larger than fetch.max_bytes (4 KiB in this case's config)", target: xlsxSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				cfg := enabledConfig(t, filepath.Join(e.dir, "small.toml"), e.m.URL, matrixSources, "max_bytes = 4096\n")
+				return []string{"ingest", xlsxSource, "--no-build", "--config", cfg}, nil
+			},
+			code: 1, says: []string{xlsxSource, xlsxFile, "4096"}},
+		{name: "corrupt-xlsx", fault: "the XLSX is 8 KiB of bytes that are not a zip", target: xlsxSource,
+			setup: serve(xlsxFile, serveBody(xlsxType, append([]byte("PK\x03\x04"), bytes.Repeat([]byte{0xA5, 0x5A}, 4096)...))),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "truncated-xlsx", fault: "a complete 200 response holding the first half of the XLSX", target: xlsxSource,
+			setup: serve(xlsxFile, serveBody(xlsxType, xlsx[:len(xlsx)/2])),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "zip-bomb", fault: "the XLSX worksheet declares 3 GiB inflated (16 MiB of '<' deflated to a few KiB)", target: xlsxSource,
+			setup: serve(xlsxFile, serveBody(xlsxType, zipBomb(t, xlsx))),
+			code:  1, says: []string{xlsxSource, xlsxFile}},
+		{name: "truncated-ods", fault: "a complete 200 response holding the first half of the ODS", target: odsSource,
+			setup: serve(odsFile, serveBody(odsType, ods[:len(ods)/2])),
+			code:  1, says: []string{odsSource, odsFile}},
+		{name: "corrupt-ods", fault: "the ODS content.xml replaced by malformed XML", target: odsSource,
+			setup: serve(odsFile, serveBody(odsType, corruptODS(t, ods))),
+			code:  1, says: []string{odsSource, odsFile}},
+		{name: "renamed-column", fault: "the CSV header `Type` renamed `Library type`", target: csvSource,
+			setup: serve(csvFile, serveBody("text/csv", withHeader(csv, func(h string) string {
+				return strings.Replace(h, ",Type,", ",Library type,", 1)
+			}))),
+			code: 1, says: []string{csvSource, csvFile, "Type"}},
+		{name: "missing-column", fault: "the CSV without its `Name` column (header only: the data rows keep their cells)", target: csvSource,
+			setup: serve(csvFile, serveBody("text/csv", withHeader(csv, func(h string) string {
+				return strings.Replace(h, ",Name,", ",,", 1)
+			}))),
+			code: 1, says: []string{csvSource, csvFile, "Name"}},
+		{name: "duplicate-release", fault: "the release already held is published again (same bytes, new Last-Modified): not an error, nothing loaded twice", target: csvSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				if code, _, stderr := run(t, "ingest", csvSource, "--no-build", "--config", e.cfg, "--db", e.db, "--data", filepath.Join(e.dir, "data")); code != 0 {
+					t.Fatalf("first load: %s", stderr)
+				}
+				e.m.override(t, csvFile, serveBody("text/csv", csv))
+				return nil, nil
+			},
+			code: 0, says: []string{csvSource, "unchanged"}},
+		{name: "bad-from-file", fault: "`--from` names a file that does not exist", target: csvSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				return []string{"ingest", csvSource, "--no-build", "--config", e.cfg, "--from", filepath.Join(e.dir, "no-such.csv")}, nil
+			},
+			code: 1, says: []string{csvSource, "no-such.csv"}},
+		{name: "invalid-config", fault: "the config file is not valid TOML", target: csvSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				p := filepath.Join(e.dir, "broken.toml")
+				os.WriteFile(p, []byte("[fetch]\nretries = \"three\n[sources\n"), 0o644)
+				return []string{"ingest", csvSource, "--no-build", "--config", p}, nil
+			},
+			code: 1, says: []string{"broken.toml"}},
+		{name: "invalid-config-value", fault: "the config file sets fetch.timeout = \"-5s\"", target: csvSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				p := enabledConfig(t, filepath.Join(e.dir, "negative.toml"), e.m.URL, matrixSources, "")
+				b, _ := os.ReadFile(p)
+				os.WriteFile(p, bytes.Replace(b, []byte(`timeout = "3s"`), []byte(`timeout = "-5s"`), 1), 0o644)
+				return []string{"ingest", csvSource, "--no-build", "--config", p}, nil
+			},
+			code: 1, says: []string{"negative.toml", "imeout"}},
+		{name: "concurrent-run", fault: "another process holds the writer lock (a second run starts)", target: csvSource,
+			setup: func(t *testing.T, e *faultEnv) ([]string, func()) {
+				l, err := warehouse.AcquireLock(e.db, "cornerstone ingest (the other run)")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return nil, func() { l.Release() }
+			},
+			code: 1, says: []string{"is locked by", "the other run"}},
+		{name: "write-error-landing", fault: "writes fail with EFBIG past 4 KiB (RLIMIT_FSIZE on the ingest subprocess): the landing zone is full", target: xlsxSource,
+			sub:  []string{fsizeEnv + "=4096"},
+			code: 1, says: []string{xlsxSource, xlsxFile, "too large"}},
+		{name: "write-error-warehouse", fault: "writes fail with EFBIG past 48 KiB (RLIMIT_FSIZE): the file lands, the warehouse write fails", target: csvSource,
+			sub:  []string{fsizeEnv + "=49152"},
+			code: 1, says: []string{csvSource, "too large"}},
+	}
+}
+
+var matrixSources = []string{"la-register", xlsxSource, odsSource, csvSource}
+
+// corruptODS returns the ODS with its content.xml cut mid-element.
+func corruptODS(t *testing.T, real []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(real), int64(len(real)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if f.Name == "content.xml" {
+			b = append(b[:len(b)*2/3], []byte("<table:table-row><table:table-cell office:value-type=")...)
+		}
+		hdr := f.FileHeader
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: hdr.Name, Method: hdr.Method})
+		w.Write(b)
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// fsizeEnv, when set for a re-executed test binary, makes TestMain set RLIMIT_FSIZE to its value and
+// exec the command line that follows: the subprocess then gets EFBIG on any write past that offset,
+// as on a full disk, without root or a tmpfs.
+const fsizeEnv = "CORNERSTONE_TEST_FSIZE"
+
+// execWithFileSizeLimit is called first in TestMain.
+func execWithFileSizeLimit() {
+	v := os.Getenv(fsizeEnv)
+	if v == "" {
+		return
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err == nil {
+		err = syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: n, Max: n})
+	}
+	if err == nil {
+		// Ignored, SIGXFSZ does not kill the process: the write fails with EFBIG, as on a full disk.
+		signal.Ignore(syscall.SIGXFSZ)
+		err = syscall.Exec(os.Args[1], os.Args[1:], os.Environ())
+	}
+	fmt.Fprintln(os.Stderr, "fault wrapper:", err)
+	os.Exit(3)
+}
+
+type matrixResult struct {
+	c                  faultCase
+	code               int
+	message            string
+	unchanged, rerunOK bool
+	rerunCode          int
+	failures           []string
+}
+
+func TestFaultMatrix(t *testing.T) {
+	bin := binary(t)
+	m := newMirror(t)
+	root := t.TempDir()
+
+	// The base warehouse: la-register loaded, the target sources never loaded.
+	baseDir := filepath.Join(root, "base")
+	os.MkdirAll(baseDir, 0o755)
+	cfg := enabledConfig(t, filepath.Join(root, "clean.toml"), m.URL, matrixSources, "")
+	baseDB := filepath.Join(baseDir, "w.duckdb")
+	if code, _, stderr := run(t, "ingest", "la-register", "--no-build", "--config", cfg, "--db", baseDB, "--data", filepath.Join(baseDir, "data")); code != 0 {
+		t.Fatalf("base ingest exit %d:\n%s", code, stderr)
+	}
+	// What a clean run of each target loads.
+	clean := map[string]string{}
+	for _, id := range []string{xlsxSource, odsSource, csvSource} {
+		dir := filepath.Join(root, "clean-"+id)
+		os.MkdirAll(dir, 0o755)
+		db := filepath.Join(dir, "w.duckdb")
+		copyFile(t, baseDB, db)
+		if code, _, stderr := run(t, "ingest", id, "--no-build", "--config", cfg, "--db", db, "--data", filepath.Join(dir, "data")); code != 0 {
+			t.Fatalf("clean ingest of %s exit %d:\n%s", id, code, stderr)
+		}
+		clean[id] = rowCounts(dataStats(t, db))
+		if clean[id] == rowCounts(dataStats(t, baseDB)) {
+			t.Fatalf("a clean ingest of %s loaded nothing", id)
+		}
+	}
+
+	var results []matrixResult
+	for i, c := range faultCases(t, m) {
+		res := matrixResult{c: c}
+		t.Run(c.name, func(t *testing.T) {
+			defer m.clear()
+			e := &faultEnv{m: m, dir: filepath.Join(root, fmt.Sprintf("case-%02d", i))}
+			os.MkdirAll(e.dir, 0o755)
+			e.db = filepath.Join(e.dir, "w.duckdb")
+			e.cfg = cfg
+			copyFile(t, baseDB, e.db)
+			data := filepath.Join(e.dir, "data")
+			args, undo := c.setup0(t, e)
+			before := dataStats(t, e.db)
+			args = append(args, "--db", e.db, "--data", data)
+			var stderr string
+			if c.sub != nil {
+				cmd := exec.Command(os.Args[0], append([]string{bin}, args...)...)
+				cmd.Env = append(os.Environ(), c.sub...)
+				var eb bytes.Buffer
+				cmd.Stderr = &eb
+				err := cmd.Run()
+				var ee *exec.ExitError
+				switch {
+				case errors.As(err, &ee):
+					res.code = ee.ExitCode()
+				case err != nil:
+					t.Fatal(err)
+				}
+				stderr = eb.String()
+			} else {
+				res.code, _, stderr = run(t, args...)
+			}
+			if undo != nil {
+				undo()
+			}
+			m.clear()
+			res.message = errorLine(stderr)
+			t.Logf("exit %d: %s", res.code, nonModel(stderr))
+			if res.code != c.code {
+				res.failures = append(res.failures, fmt.Sprintf("exit %d, want %d", res.code, c.code))
+			}
+			for _, s := range c.says {
+				if !strings.Contains(stderr, s) {
+					res.failures = append(res.failures, fmt.Sprintf("the error does not say %q", s))
+				}
+			}
+			after := dataStats(t, e.db)
+			res.unchanged = after == before
+			if !res.unchanged {
+				res.failures = append(res.failures, fmt.Sprintf("data changed:\n%s\n%s", before, after))
+			}
+			// The clean re-run, with the same warehouse and landing zone.
+			code, _, rerr := run(t, "ingest", c.target, "--no-build", "--config", cfg, "--db", e.db, "--data", data)
+			res.rerunCode = code
+			got := rowCounts(dataStats(t, e.db))
+			res.rerunOK = code == 0 && got == clean[c.target]
+			if !res.rerunOK {
+				res.failures = append(res.failures, fmt.Sprintf("re-run exit %d, row counts:\n%s\nclean run:\n%s\n%s", code, got, clean[c.target], firstLines(rerr, 10)))
+			}
+			for _, f := range res.failures {
+				t.Error(f)
+			}
+		})
+		results = append(results, res)
+	}
+	checkDoc(t, renderReliability(results))
+}
+
+// setup0 runs the case's setup and fills in the default command line.
+func (c faultCase) setup0(t *testing.T, e *faultEnv) ([]string, func()) {
+	var args []string
+	var undo func()
+	if c.setup != nil {
+		args, undo = c.setup(t, e)
+	}
+	if args == nil {
+		args = []string{"ingest", c.target, "--no-build", "--config", e.cfg}
+	}
+	return args, undo
+}
+
+var (
+	tempPathRe = regexp.MustCompile(`/[^\s"']*/(case-\d\d|base|clean-[a-z-]+)/`)
+	loopbackRe = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	pidRe      = regexp.MustCompile(`pid \d+`)
+	sinceRe    = regexp.MustCompile(`since \d{4}-\d\d-\d\d[T ][0-9:]+Z?`)
+	hostRe     = regexp.MustCompile(`on [^ ]+ \(`)
+	urlRe      = regexp.MustCompile(`https?://[^\s)]*[^\s):]`)
+	partRe     = regexp.MustCompile(`\.fetch-\d+\.part`)
+)
+
+// errorLine is the first error line of stderr with the run-specific parts (temporary paths, ports,
+// pids, times) replaced, for the doc.
+func errorLine(stderr string) string {
+	var line string
+	for _, l := range strings.Split(stderr, "\n") {
+		if _, after, ok := strings.Cut(l, ": FAILED: "); ok {
+			line = after
+			break
+		}
+		if strings.HasPrefix(l, "ingest:") && strings.Contains(l, " unchanged") {
+			line = l
+			break
+		}
+		if strings.HasPrefix(l, "cornerstone: ") {
+			line = strings.TrimPrefix(l, "cornerstone: ")
+			break
+		}
+	}
+	if line == "" {
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		line = strings.TrimSpace(lines[len(lines)-1])
+	}
+	line = tempPathRe.ReplaceAllString(line, "…/")
+	line = loopbackRe.ReplaceAllString(line, "127.0.0.1:PORT")
+	line = pidRe.ReplaceAllString(line, "pid N")
+	line = sinceRe.ReplaceAllString(line, "since T")
+	line = hostRe.ReplaceAllString(line, "on HOST (")
+	line = urlRe.ReplaceAllString(line, "<url>")
+	line = partRe.ReplaceAllString(line, ".fetch-N.part")
+	if r := []rune(line); len(r) > 320 { // the innermost reason is at the end
+		line = "…" + string(r[len(r)-320:])
+	}
+	return strings.ReplaceAll(line, "|", `\|`)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "**NO**"
+}
+
+func renderReliability(results []matrixResult) string {
+	var b strings.Builder
+	b.WriteString(reliabilityHead)
+	b.WriteString("| Case | Fault injected | Exit | Data unchanged | Clean re-run | Error reported (first line) |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for _, r := range results {
+		fmt.Fprintf(&b, "| `%s` | %s (`%s`) | %d | %s | %s | %s |\n", r.c.name, r.c.fault, r.c.target,
+			r.code, yesNo(r.unchanged), yesNo(r.rerunOK), "`"+r.message+"`")
+	}
+	b.WriteString(reliabilityTail)
+	return b.String()
+}
+
+// checkDoc compares docs/RELIABILITY.md with the matrix's doc, or rewrites it with -update.
+func checkDoc(t *testing.T, doc string) {
+	t.Helper()
+	path := filepath.Join("..", "..", "docs", "RELIABILITY.md")
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	have, err := os.ReadFile(path)
+	if err != nil || string(have) != doc {
+		t.Errorf("docs/RELIABILITY.md is stale: run `go test ./internal/cli -run 'TestFaultMatrix|TestKill9' -update` (%v)", err)
+	}
+}
+
+const reliabilityHead = `# Reliability: the fault matrix
+
+Generated by ` + "`go test ./internal/cli -run TestFaultMatrix -update`" + `; the test fails when this file is stale.
+Do not edit by hand.
+
+Cornerstone's figures are quoted to ministers, so a fault must never leave a half-loaded release or a
+silently dropped row. Each case below is injected for real by ` + "`TestFaultMatrix`" + ` (internal/cli/faults_test.go):
+the demo sample is served on loopback as a mirror of the publishers (` + "`fetch.mirror`" + `) with one fault
+scripted for one URL, or the command gets a bad file, a bad config, a held lock or a write error. The
+base warehouse holds the la-register load; the faults target an XLSX source (` + "`hmt-gdp-deflators`" + `),
+an ODS source (` + "`dcms-museum-indicators`" + `) and a CSV source (` + "`ace-library-locations`" + `).
+
+For every case the test asserts:
+
+1. the exit code (1; 0 for the duplicate release, which is no error) and that the error names what failed (source, file, and the reason);
+2. **data unchanged**: the row count and content hash of every table in raw, core, marts and meta
+   (except the run ledger: ` + "`meta.runs`, `meta.loads`, `meta.test_results`, `meta.source_state`" + `, which
+   record the failure by design) are identical before and after;
+3. **clean re-run**: with the fault removed, the same command on the same warehouse and landing zone
+   exits 0 and every table's row count equals a clean run's.
+
+`
+
+const reliabilityTail = `
+## Process faults (separate tests)
+
+- ` + "`kill -9` during a load" + ` (` + "`TestKill9DuringLoad`" + `): ` + "`cornerstone ingest threesixtygiving --from`" + ` a
+  synthetic 360Giving CSV of 150,000 grants runs as a subprocess and gets SIGKILL once the file has
+  landed and the load is under way (a third of a clean load's time later). The warehouse then opens (DuckDB replays or discards its WAL), the lock
+  file left behind (the flock died with the process; the holder JSON is stale) does not block, no
+  row of the killed load is visible, and the next run loads the file completely: every table's row
+  count equals a clean run's.
+- Two concurrent runs as real processes: ` + "`TestConcurrentIngestsOneWriter`" + ` (one loads, the other exits 1
+  naming the lock holder); the matrix's ` + "`concurrent-run`" + ` case holds the lock in the test process.
+- A full disk: ` + "`write-error`" + ` above sets RLIMIT_FSIZE on the subprocess (the test binary re-executes
+  itself, calls setrlimit and execs ` + "`cornerstone`" + `), so writes fail with EFBIG exactly as on a full
+  file system. This needs neither root nor a tmpfs mount, so it runs in CI.
+
+## Hostile input (` + "`TestHostileInputLoadsAsText`" + ` and the packages' own tests)
+
+SQL is never built by concatenating input: values are bound parameters, identifiers go through
+` + "`warehouse.Ident`/`Qualified`" + ` and the few literals DuckDB cannot bind through ` + "`warehouse.Literal`" + `
+(audited with a grep for SQL built by ` + "`fmt.Sprintf`" + ` or ` + "`+`" + `: what remains is project-defined model
+SQL and constant clauses). Quotes, semicolons and SQL fragments in CSV fields and area codes, a
+200 KB field, and a warehouse and landing path full of quotes and semicolons load byte for byte;
+invalid UTF-8 is stored as U+FFFD, never as invalid bytes. ` + "`../`" + ` and absolute paths in names used for
+files are reduced to a safe base name by ` + "`sources/landing`" + ` (its tests). CSV and XLSX downloads neutralise
+cells starting with ` + "`=`, `+`, `-`, `@`" + ` (` + "`reports/site` TestDownloadsNeutraliseFormulas" + `).
+
+## Fuzzing
+
+Every reader has a fuzz target seeded from the fixtures (` + "`grep -rn '^func Fuzz' --include=*_test.go`" + `:
+CSV, XLSX, ODS and XLS in ` + "`internal/sheets`" + `, every source's parser including 360Giving JSON and CSV,
+` + "`sources/values`" + `, fetch sniffing, model headers and tests (` + "`queries`" + `), the config file
+(` + "`internal/config`" + `), the site's downloads). ` + "`go test ./...`" + ` runs every target's seed corpus. ` + "`.ci/fuzz`" + `
+fuzzes each target for ` + "`CORNERSTONE_FUZZTIME`" + ` (default 10s; the budget includes gathering baseline coverage, and 1 s was too short for
+` + "`FuzzRegister`" + ` on a busy machine). At 1 s per target the run took 12 minutes on two shared cores
+(compiling each package with coverage instrumentation dominates), too long to add to ` + "`.ci/run`" + `'s 15 minutes, so ` + "`.ci/run`" + ` runs it only when ` + "`CORNERSTONE_FUZZTIME`" + ` is set. For 60 s per target:
+` + "`CORNERSTONE_FUZZTIME=60s .ci/fuzz`" + ` (about an hour).
+`
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nonModel drops the model progress lines of stderr, for the test log.
+func nonModel(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "model:") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
