@@ -196,10 +196,13 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 		models = project.WithUpstream(project.Downstream(ingested))
 	}
 	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB)}
-	modelSteps := project.Steps(builder, models, func(table string) (string, bool) {
-		id, ok := producer[table]
-		return id, ok
-	})
+	var modelSteps []pipeline.Step
+	if len(models) > 0 { // Steps takes nil as every model: --no-build builds none
+		modelSteps = project.Steps(builder, models, func(table string) (string, bool) {
+			id, ok := producer[table]
+			return id, ok
+		})
+	}
 	if job.OnlyIfChanged {
 		for i := range modelSteps {
 			build := modelSteps[i].Run
