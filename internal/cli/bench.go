@@ -44,7 +44,7 @@ const maxPeakMiB = 1536
 
 func (a *app) benchCmd() *cobra.Command {
 	var scale, dir, phase, mirror, file string
-	var grants int
+	var grants, jsonMB int
 	c := &cobra.Command{
 		Use:   "bench [--scale national|small] [--dir D]",
 		Short: "Measure loading, building and reporting at national scale and print one table",
@@ -57,6 +57,7 @@ time, each as a subprocess of this binary so each has its own peak resident memo
   full_build     the demo pipeline over the national sample: every source, every model and test
   no_change      the same again: nothing new to load or build
   site           'cornerstone report' for every council
+  ingest_360_json  a 1 GiB 360Giving JSON file loaded like ingest_360 (memory target only)
 
 and print one table: phase, wall seconds, CPU seconds (user + system), peak MiB, target, met.
 Build with -tags duckdb_arrow for the Arrow bulk path (without it the Appender is used). --scale small uses the demo's areas
@@ -86,13 +87,20 @@ every run. Other work on the machine slows the figures; state it when quoting th
 					grants = 200_000
 				}
 			}
-			return a.bench(ctx, scale, dir, grants)
+			if jsonMB < 0 {
+				jsonMB = 1024
+				if scale == benchSmall {
+					jsonMB = 0
+				}
+			}
+			return a.bench(ctx, scale, dir, grants, int64(jsonMB)<<20)
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&scale, "scale", benchNational, "national (every English council, 2M grants) or small (the demo's areas, 200k grants)")
 	f.StringVar(&dir, "dir", "", "folder for the generated files, warehouses and site (default $TMPDIR/cornerstone-bench)")
 	f.IntVar(&grants, "grants", 0, "grants in the 360Giving CSV (default 2,000,000 national, 200,000 small)")
+	f.IntVar(&jsonMB, "json-mb", -1, "also load a 360Giving JSON file of this many MiB (default 1024 national, none small; 0: none)")
 	f.StringVar(&phase, "phase", "", "run one phase in this process (used by bench itself)")
 	f.StringVar(&mirror, "mirror", "", "sample server for --phase build")
 	f.StringVar(&file, "file", "", "CSV for --phase readcsv")
@@ -103,7 +111,7 @@ every run. Other work on the machine slows the figures; state it when quoting th
 }
 
 // bench generates the sample, runs every phase and prints the table.
-func (a *app) bench(ctx context.Context, scale, dir string, grants int) error {
+func (a *app) bench(ctx context.Context, scale, dir string, grants int, jsonBytes int64) error {
 	self, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("finding this binary: %w", err)
@@ -120,13 +128,19 @@ func (a *app) bench(ctx context.Context, scale, dir string, grants int) error {
 	if err != nil {
 		return fmt.Errorf("generating the %s sample: %w", scale, err)
 	}
-	generated := time.Since(start)
 	k, _ := demo.Key(demo.NationalGrantsURL)
 	csvPath := sample.Files[k].Path
 	st, err := os.Stat(csvPath)
 	if err != nil {
 		return fmt.Errorf("reading the grants file: %w", err)
 	}
+	jsonPath := ""
+	if jsonBytes > 0 {
+		if jsonPath, err = demo.NationalGrantsJSON(filepath.Join(dir, "sample"), areas, jsonBytes); err != nil {
+			return fmt.Errorf("generating the grants JSON: %w", err)
+		}
+	}
+	generated := time.Since(start)
 	srv, err := demo.Serve(sample)
 	if err != nil {
 		return fmt.Errorf("serving the sample: %w", err)
@@ -157,10 +171,14 @@ func (a *app) bench(ctx context.Context, scale, dir string, grants int) error {
 			limit: 3 * time.Second},
 		{name: fmt.Sprintf("site (%d councils)", councils), args: []string{"report", "--db", db, "--out", site}, limit: 30 * time.Second},
 	}
+	if jsonPath != "" {
+		phases = append(phases, &benchPhase{name: fmt.Sprintf("ingest_360_json (%d MiB JSON)", jsonBytes>>20),
+			args: []string{"ingest", "threesixtygiving", "--from", jsonPath, "--vintage", "2025-07-01", "--no-build", "--db", scratchDB, "--data", scratchData}})
+	}
 	byName := map[string]*benchPhase{}
 	for _, p := range phases {
 		byName[p.name] = p
-		fresh := p.name == phases[0].name || p.name == phases[1].name || p.name == phases[2].name
+		fresh := p.name == phases[0].name || p.name == phases[1].name || p.name == phases[2].name || strings.HasPrefix(p.name, "ingest_360_json")
 		if fresh {
 			for _, target := range []string{scratchDB, scratchDB + ".wal", scratchData} {
 				_ = os.RemoveAll(target)

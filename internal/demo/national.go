@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -244,4 +245,92 @@ func writeNationalGrants(w io.Writer, areas []Area, n int) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// NationalGrantsJSON writes (or reuses) dir/national_grants_<bytes>_<hash>.json: a 360Giving JSON
+// package {"grants": [...]} of at least size bytes, of the same synthetic grants as
+// NationalGrantsCSV, indented as publishers' exports are. It returns the path. Memory stays
+// bounded whatever size.
+func NationalGrantsJSON(dir string, areas []Area, size int64) (string, error) {
+	var lower []Area
+	for _, a := range areas {
+		if a.Type != "CTY" && a.Current() {
+			lower = append(lower, a)
+		}
+	}
+	if len(lower) == 0 || size <= 0 {
+		return "", fmt.Errorf("generating national grants JSON: %d areas, %d bytes", len(lower), size)
+	}
+	key := sha256.New()
+	fmt.Fprintf(key, "%s|json|%d", nationalVersion, size)
+	for _, a := range lower {
+		fmt.Fprintf(key, "|%s=%s", a.Code, a.Name)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("national_grants_%d_%s.json", size, hex.EncodeToString(key.Sum(nil))[:12]))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".national_grants_*.json")
+	if err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	cw := &countWriter{w: bufio.NewWriterSize(tmp, 1<<20)}
+	io.WriteString(cw, "{\n \"grants\": [")
+	n := 0
+	for i := 0; cw.n < size; i++ {
+		year := 2010 + i%15
+		for _, a := range lower {
+			if cw.n >= size {
+				break
+			}
+			n++
+			g := demoGrant(a, "GB-CHC-1036733", "Arts Council England", "360G-ACE", "National Lottery Project Grants", i, year,
+				fmt.Sprintf("360G-ACE-NATJ-%08d", n))
+			b, err := json.MarshalIndent(grantJSON(g), "  ", " ")
+			if err != nil {
+				return "", fmt.Errorf("generating national grants JSON: %w", err)
+			}
+			if n > 1 {
+				io.WriteString(cw, ",")
+			}
+			io.WriteString(cw, "\n  ")
+			cw.Write(b)
+		}
+	}
+	io.WriteString(cw, "\n ]\n}\n")
+	if cw.err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", cw.err)
+	}
+	if err := cw.w.(*bufio.Writer).Flush(); err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("generating national grants JSON: %w", err)
+	}
+	return path, nil
+}
+
+// countWriter counts bytes written and keeps the first error.
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(b []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	c.err = err
+	return n, err
 }

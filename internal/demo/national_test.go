@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 )
@@ -37,5 +38,25 @@ func TestNationalGrantsCSVCached(t *testing.T) {
 	st2, _ := os.Stat(p2)
 	if p1 != p2 || tag1 != tag2 || !st.ModTime().Equal(st2.ModTime()) || st.Size() < 100_000 {
 		t.Errorf("not reused: %s %s %s %s size %d", p1, p2, tag1, tag2, st.Size())
+	}
+}
+
+func TestNationalGrantsJSONLoadsAsGrants(t *testing.T) {
+	p, err := NationalGrantsJSON(t.TempDir(), NationalAreas(), 200_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Grants []map[string]any `json:"grants"`
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 200_000 || len(pkg.Grants) < 100 || pkg.Grants[0]["id"] == "" {
+		t.Errorf("%d bytes, %d grants", len(b), len(pkg.Grants))
 	}
 }

@@ -217,43 +217,48 @@ func GrantsXLSX(grants []Grant, style GrantsFlatStyle) ([]byte, error) {
 
 // GrantsJSON writes grants as a 360Giving JSON package {"grants": [...]}.
 func GrantsJSON(grants []Grant) ([]byte, error) {
+	list := make([]map[string]any, 0, len(grants))
+	for _, g := range grants {
+		list = append(list, grantJSON(g))
+	}
+	return json.MarshalIndent(map[string]any{"grants": list}, "", " ")
+}
+
+// grantJSON is one grant as a 360Giving JSON object.
+func grantJSON(g Grant) map[string]any {
 	type loc struct {
 		GeoCode     string `json:"geoCode,omitempty"`
 		GeoCodeType string `json:"geoCodeType,omitempty"`
 		Name        string `json:"name,omitempty"`
 	}
-	var list []map[string]any
-	for _, g := range grants {
-		m := map[string]any{"id": g.ID, "title": g.Title, "description": g.Description, "currency": g.Currency,
-			"amountAwarded": g.Amount, "awardDate": g.AwardDate, "dateModified": g.LastModified, "fromOpenCall": g.OpenCall,
-			"fundingOrganization": []map[string]any{{"id": g.FunderID, "name": g.FunderName}},
-			"grantProgramme":      []map[string]any{{"code": g.ProgCode, "title": g.ProgTitle}}}
-		if g.Start != "" {
-			m["plannedDates"] = []map[string]any{{"startDate": g.Start, "endDate": g.End, "duration": g.Months}}
-		}
-		if g.OrgID != "" {
-			o := map[string]any{"id": g.OrgID, "name": g.OrgName, "addressLocality": g.City, "postalCode": g.Postcode}
-			if g.Charity != "" {
-				o["charityNumber"] = g.Charity
-			}
-			if g.OrgLoc.Code != "" {
-				o["location"] = []loc{{g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name}}
-			}
-			m["recipientOrganization"] = []map[string]any{o}
-		}
-		if g.IndID != "" {
-			m["recipientIndividual"] = map[string]any{"id": g.IndID, "name": g.IndName}
-		}
-		var bl []loc
-		for _, b := range g.Beneficiary {
-			bl = append(bl, loc{b.Code, b.Type, b.Name})
-		}
-		if len(bl) > 0 {
-			m["beneficiaryLocation"] = bl
-		}
-		list = append(list, m)
+	m := map[string]any{"id": g.ID, "title": g.Title, "description": g.Description, "currency": g.Currency,
+		"amountAwarded": g.Amount, "awardDate": g.AwardDate, "dateModified": g.LastModified, "fromOpenCall": g.OpenCall,
+		"fundingOrganization": []map[string]any{{"id": g.FunderID, "name": g.FunderName}},
+		"grantProgramme":      []map[string]any{{"code": g.ProgCode, "title": g.ProgTitle}}}
+	if g.Start != "" {
+		m["plannedDates"] = []map[string]any{{"startDate": g.Start, "endDate": g.End, "duration": g.Months}}
 	}
-	return json.MarshalIndent(map[string]any{"grants": list}, "", " ")
+	if g.OrgID != "" {
+		o := map[string]any{"id": g.OrgID, "name": g.OrgName, "addressLocality": g.City, "postalCode": g.Postcode}
+		if g.Charity != "" {
+			o["charityNumber"] = g.Charity
+		}
+		if g.OrgLoc.Code != "" {
+			o["location"] = []loc{{g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name}}
+		}
+		m["recipientOrganization"] = []map[string]any{o}
+	}
+	if g.IndID != "" {
+		m["recipientIndividual"] = map[string]any{"id": g.IndID, "name": g.IndName}
+	}
+	var bl []loc
+	for _, b := range g.Beneficiary {
+		bl = append(bl, loc{b.Code, b.Type, b.Name})
+	}
+	if len(bl) > 0 {
+		m["beneficiaryLocation"] = bl
+	}
+	return m
 }
 
 // threeSixtyGiving serves the registry and one dataset in each publishing format: Arts Council
