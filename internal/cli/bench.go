@@ -195,6 +195,9 @@ func (a *app) bench(ctx context.Context, scale, dir string, grants int, jsonByte
 		if err := runPhase(ctx, self, p); err != nil {
 			return err
 		}
+		if !a.quiet {
+			fmt.Fprintf(a.stderr, "bench: %s: %.2f s (%.2f s CPU), peak %.0f MiB\n", p.name, p.seconds, p.cpu, p.peakMiB)
+		}
 	}
 	for _, target := range []string{scratchDB, scratchDB + ".wal", scratchData} {
 		_ = os.RemoveAll(target)
