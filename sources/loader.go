@@ -84,6 +84,33 @@ func (l *Loader) Writer(ctx context.Context, table string) (*Writer, error) {
 	return w, nil
 }
 
+// BulkWriter returns a writer for one of the source's declared raw tables that takes the fastest
+// bulk path (warehouse.BulkAppender: Arrow record batches streamed into DuckDB when built with the
+// duckdb_arrow tag, else the Appender). It is for one large table written in one pass: until the
+// writer is closed (Close, or the end of the load) the load must not use Tx or open another
+// writer.
+func (l *Loader) BulkWriter(ctx context.Context, table string) (*Writer, error) {
+	if _, ok := l.writers[table]; ok {
+		return nil, fmt.Errorf("raw.%s already has a writer", table)
+	}
+	t, ok := l.tables[table]
+	if !ok {
+		return nil, fmt.Errorf("table raw.%s is not declared by source %s", table, l.Release.Source)
+	}
+	full := WithLineage(t)
+	app, err := l.tx.BulkAppender(ctx, full.Schema, full.Name, full.Columns)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{app: app, l: l, ncols: len(t.Columns), table: t.String(), buf: make([]driver.Value, len(full.Columns))}
+	l.writers[table] = w
+	return w, nil
+}
+
+// Close flushes the writer's rows into the transaction; the load ends by closing every writer
+// anyway.
+func (w *Writer) Close() error { return w.app.Close() }
+
 // Rows returns the rows written so far across all tables.
 func (l *Loader) Rows() int64 {
 	var n int64

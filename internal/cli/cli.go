@@ -106,7 +106,7 @@ Start with 'cornerstone demo' (offline, synthetic data) or 'cornerstone run' (li
 	pf.StringVar(&a.configPath, "config", "", "config file (default $CORNERSTONE_CONFIG or ./cornerstone.toml)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors on stderr")
 	root.AddCommand(a.demoCmd(), a.runCmd(), a.ingestCmd(), a.buildCmd(), a.reportCmd(), a.sqlCmd(),
-		a.sourcesCmd(), a.runsCmd(), a.validateCmd(), a.versionCmd(), a.templateCmd(), a.scheduleCmd(), a.pruneCmd())
+		a.sourcesCmd(), a.runsCmd(), a.validateCmd(), a.versionCmd(), a.templateCmd(), a.scheduleCmd(), a.pruneCmd(), a.benchCmd())
 	for _, c := range root.Commands() {
 		c.Flags().SetInterspersed(true)
 		if c.Args == nil {

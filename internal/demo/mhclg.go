@@ -582,7 +582,14 @@ func (g *generator) timeSeries(s *Sample) (GovukDocument, error) {
 		b.WriteString(`"` + h + `"`)
 	}
 	b.WriteString("\r\n")
-	years := []string{"2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25"}
+	from := g.seriesFrom
+	if from == 0 {
+		from = 2017
+	}
+	var years []string
+	for y := from; y <= 2024; y++ {
+		years = append(years, fmt.Sprintf("%d-%02d", y, (y+1)%100))
+	}
 	for _, fy := range years {
 		y := ro5Year{fy: fy, split: fy >= "2024-25", revision: fy == "2023-24"}
 		ye := fmt.Sprintf("%d03", fyStartYear(fy)+1)

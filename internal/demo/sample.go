@@ -32,6 +32,9 @@ type File struct {
 	ContentType string
 	Body        []byte
 	Modified    time.Time
+	// Path, when set, is a file on disk served instead of Body (the national sample's large
+	// files), with ETag its entity tag.
+	Path, ETag string
 }
 
 // Sample is the generated sample: files by canonical URL (see Key).
@@ -72,8 +75,11 @@ func (s *Sample) URLs() []string {
 
 // Generate builds the whole sample. It is deterministic: the same bytes on every call.
 func Generate() (*Sample, error) {
+	return generate(&generator{areas: SampleAreas})
+}
+
+func generate(g *generator) (*Sample, error) {
 	s := &Sample{Files: map[string]File{}}
-	g := &generator{areas: SampleAreas}
 	for _, step := range []func(*Sample) error{g.register, g.arcgis, g.ons, g.imd, g.mhclg, g.aceLibraries, g.aceFunding, g.threeSixtyGiving, g.dcms, g.hmt} {
 		if err := step(s); err != nil {
 			return nil, err
@@ -84,6 +90,9 @@ func Generate() (*Sample, error) {
 
 type generator struct {
 	areas []Area
+	// seriesFrom is the first financial year (starting April) of the revenue time series: 2017
+	// unless set.
+	seriesFrom int
 }
 
 // Content types publishers serve.

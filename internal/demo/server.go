@@ -1,10 +1,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 )
@@ -28,14 +30,27 @@ func (s *Sample) Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		tag := etag(f.Body)
+		tag := f.ETag
+		if tag == "" {
+			tag = etag(f.Body)
+		}
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Content-Type", f.ContentType)
 		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == tag {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		http.ServeContent(w, r, "", f.Modified, strings.NewReader(string(f.Body)))
+		if f.Path != "" {
+			fh, err := os.Open(f.Path)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+			defer fh.Close()
+			http.ServeContent(w, r, "", f.Modified, fh)
+			return
+		}
+		http.ServeContent(w, r, "", f.Modified, bytes.NewReader(f.Body))
 	})
 }
 

@@ -51,26 +51,7 @@ func DemoGrants(areas []Area, funderID, funderName, idPrefix, programme string, 
 			continue
 		}
 		for i := range n {
-			h := hash01(funderID, a.Code, fmt.Sprint(year, i))
-			award := time.Date(year, 4, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(h*360))
-			months := 6 + int(h*30)
-			g := Grant{
-				ID: next(), Title: fmt.Sprintf("%s: %s heritage and arts project %d", a.Name, programme, i+1),
-				Description: Label, Currency: "GBP", Amount: math.Round(3000 + 240_000*h*h),
-				AwardDate: award.Format(time.DateOnly), Start: award.AddDate(0, 1, 0).Format(time.DateOnly),
-				End: award.AddDate(0, 1+months, -1).Format(time.DateOnly), Months: months,
-				OrgID: fmt.Sprintf("GB-CHC-%07d", 1_100_000+int(h*899_999)), OrgName: fmt.Sprintf("%s Community Arts Trust %d", a.Name, i+1),
-				City: a.Name, Postcode: "ZZ99 9ZZ", OrgLoc: GrantLocation{a.Code, geoType(a), a.Name},
-				Beneficiary: []GrantLocation{{a.Code, geoType(a), a.Name}},
-				FunderID:    funderID, FunderName: funderName, ProgCode: strings.ToUpper(idPrefix) + "-P1", ProgTitle: programme,
-				OpenCall: "Yes", LastModified: fmt.Sprintf("%d-06-30T09:00:00+00:00", year+1),
-			}
-			g.Charity = strings.TrimPrefix(g.OrgID, "GB-CHC-")
-			if i == 1 {
-				// A region first, then the local authority.
-				g.Beneficiary = []GrantLocation{{regionCodes[a.Region], "RGN", a.Region}, {a.Code, geoType(a), a.Name}}
-			}
-			out = append(out, g)
+			out = append(out, demoGrant(a, funderID, funderName, idPrefix, programme, i, year, next()))
 		}
 	}
 	h := hash01(funderID, "national", fmt.Sprint(year))
@@ -96,6 +77,31 @@ func DemoGrants(areas []Area, funderID, funderName, idPrefix, programme string, 
 	return out
 }
 
+// demoGrant is the i-th synthetic grant of a funder's programme to a lower-tier area in a year, with
+// identifier id. Deterministic.
+func demoGrant(a Area, funderID, funderName, idPrefix, programme string, i, year int, id string) Grant {
+	h := hash01(funderID, a.Code, fmt.Sprint(year, i))
+	award := time.Date(year, 4, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(h*360))
+	months := 6 + int(h*30)
+	g := Grant{
+		ID: id, Title: fmt.Sprintf("%s: %s heritage and arts project %d", a.Name, programme, i+1),
+		Description: Label, Currency: "GBP", Amount: math.Round(3000 + 240_000*h*h),
+		AwardDate: award.Format(time.DateOnly), Start: award.AddDate(0, 1, 0).Format(time.DateOnly),
+		End: award.AddDate(0, 1+months, -1).Format(time.DateOnly), Months: months,
+		OrgID: fmt.Sprintf("GB-CHC-%07d", 1_100_000+int(h*899_999)), OrgName: fmt.Sprintf("%s Community Arts Trust %d", a.Name, i+1),
+		City: a.Name, Postcode: "ZZ99 9ZZ", OrgLoc: GrantLocation{a.Code, geoType(a), a.Name},
+		Beneficiary: []GrantLocation{{a.Code, geoType(a), a.Name}},
+		FunderID:    funderID, FunderName: funderName, ProgCode: strings.ToUpper(idPrefix) + "-P1", ProgTitle: programme,
+		OpenCall: "Yes", LastModified: fmt.Sprintf("%d-06-30T09:00:00+00:00", year+1),
+	}
+	g.Charity = strings.TrimPrefix(g.OrgID, "GB-CHC-")
+	if i == 1 {
+		// A region first, then the local authority.
+		g.Beneficiary = []GrantLocation{{regionCodes[a.Region], "RGN", a.Region}, {a.Code, geoType(a), a.Name}}
+	}
+	return g
+}
+
 // GrantsFlatStyle says how a flattened spreadsheet spells its column titles.
 type GrantsFlatStyle int
 
@@ -113,6 +119,15 @@ func GrantsFlat(grants []Grant, style GrantsFlatStyle) [][]any {
 	for _, g := range grants {
 		maxBen = max(maxBen, len(g.Beneficiary))
 	}
+	rows := [][]any{grantsHeader(maxBen, style)}
+	for _, g := range grants {
+		rows = append(rows, grantRow(g, maxBen))
+	}
+	return rows
+}
+
+// grantsHeader is a flattened header with maxBen beneficiary locations.
+func grantsHeader(maxBen int, style GrantsFlatStyle) []any {
 	title := func(parts ...string) string {
 		if style == FlatSpaced {
 			return strings.Join(parts, ": ")
@@ -143,28 +158,27 @@ func GrantsFlat(grants []Grant, style GrantsFlatStyle) [][]any {
 	for i := range maxBen {
 		header = append(header, ben(i, "Name"), ben(i, "Geographic Code"), ben(i, "Geographic Code Type"))
 	}
-	header = append(header, title("Funding Org", "Identifier"), title("Funding Org", "Name"), title("Grant Programme", "Code"),
+	return append(header, title("Funding Org", "Identifier"), title("Funding Org", "Name"), title("Grant Programme", "Code"),
 		title("Grant Programme", "Title"), "From An Open Call?", "Last Modified", "Data Source")
-	rows := [][]any{header}
-	for _, g := range grants {
-		months := any(nil)
-		if g.Months > 0 {
-			months = g.Months
-		}
-		r := []any{g.ID, g.Title, g.Description, g.Currency, g.Amount, g.AwardDate, g.Start, g.End, months,
-			g.OrgID, g.OrgName, g.Charity, g.City, g.Postcode, g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name, g.IndID, g.IndName}
-		for i := range maxBen {
-			if i < len(g.Beneficiary) {
-				b := g.Beneficiary[i]
-				r = append(r, b.Name, b.Code, b.Type)
-			} else {
-				r = append(r, "", "", "")
-			}
-		}
-		r = append(r, g.FunderID, g.FunderName, g.ProgCode, g.ProgTitle, g.OpenCall, g.LastModified, "")
-		rows = append(rows, r)
+}
+
+// grantRow is one grant's flattened row with maxBen beneficiary locations.
+func grantRow(g Grant, maxBen int) []any {
+	months := any(nil)
+	if g.Months > 0 {
+		months = g.Months
 	}
-	return rows
+	r := []any{g.ID, g.Title, g.Description, g.Currency, g.Amount, g.AwardDate, g.Start, g.End, months,
+		g.OrgID, g.OrgName, g.Charity, g.City, g.Postcode, g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name, g.IndID, g.IndName}
+	for i := range maxBen {
+		if i < len(g.Beneficiary) {
+			b := g.Beneficiary[i]
+			r = append(r, b.Name, b.Code, b.Type)
+		} else {
+			r = append(r, "", "", "")
+		}
+	}
+	return append(r, g.FunderID, g.FunderName, g.ProgCode, g.ProgTitle, g.OpenCall, g.LastModified, "")
 }
 
 // GrantsCSV writes grants as a flattened CSV.
@@ -172,22 +186,28 @@ func GrantsCSV(grants []Grant, style GrantsFlatStyle) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	for _, r := range GrantsFlat(grants, style) {
-		rec := make([]string, len(r))
-		for i, v := range r {
-			switch x := v.(type) {
-			case nil:
-			case float64:
-				rec[i] = fmt.Sprint(x)
-			default:
-				rec[i] = fmt.Sprint(x)
-			}
-		}
-		if err := w.Write(rec); err != nil {
+		if err := w.Write(csvRecord(r, nil)); err != nil {
 			return nil, err
 		}
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// csvRecord formats a row's cells as CSV fields (nil is empty), reusing rec's storage.
+func csvRecord(r []any, rec []string) []string {
+	rec = rec[:0]
+	for _, v := range r {
+		switch x := v.(type) {
+		case nil:
+			rec = append(rec, "")
+		case string:
+			rec = append(rec, x)
+		default:
+			rec = append(rec, fmt.Sprint(x))
+		}
+	}
+	return rec
 }
 
 // GrantsXLSX writes grants as a flattened workbook: a "grants" sheet with amounts as numbers.
@@ -197,43 +217,48 @@ func GrantsXLSX(grants []Grant, style GrantsFlatStyle) ([]byte, error) {
 
 // GrantsJSON writes grants as a 360Giving JSON package {"grants": [...]}.
 func GrantsJSON(grants []Grant) ([]byte, error) {
+	list := make([]map[string]any, 0, len(grants))
+	for _, g := range grants {
+		list = append(list, grantJSON(g))
+	}
+	return json.MarshalIndent(map[string]any{"grants": list}, "", " ")
+}
+
+// grantJSON is one grant as a 360Giving JSON object.
+func grantJSON(g Grant) map[string]any {
 	type loc struct {
 		GeoCode     string `json:"geoCode,omitempty"`
 		GeoCodeType string `json:"geoCodeType,omitempty"`
 		Name        string `json:"name,omitempty"`
 	}
-	var list []map[string]any
-	for _, g := range grants {
-		m := map[string]any{"id": g.ID, "title": g.Title, "description": g.Description, "currency": g.Currency,
-			"amountAwarded": g.Amount, "awardDate": g.AwardDate, "dateModified": g.LastModified, "fromOpenCall": g.OpenCall,
-			"fundingOrganization": []map[string]any{{"id": g.FunderID, "name": g.FunderName}},
-			"grantProgramme":      []map[string]any{{"code": g.ProgCode, "title": g.ProgTitle}}}
-		if g.Start != "" {
-			m["plannedDates"] = []map[string]any{{"startDate": g.Start, "endDate": g.End, "duration": g.Months}}
-		}
-		if g.OrgID != "" {
-			o := map[string]any{"id": g.OrgID, "name": g.OrgName, "addressLocality": g.City, "postalCode": g.Postcode}
-			if g.Charity != "" {
-				o["charityNumber"] = g.Charity
-			}
-			if g.OrgLoc.Code != "" {
-				o["location"] = []loc{{g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name}}
-			}
-			m["recipientOrganization"] = []map[string]any{o}
-		}
-		if g.IndID != "" {
-			m["recipientIndividual"] = map[string]any{"id": g.IndID, "name": g.IndName}
-		}
-		var bl []loc
-		for _, b := range g.Beneficiary {
-			bl = append(bl, loc{b.Code, b.Type, b.Name})
-		}
-		if len(bl) > 0 {
-			m["beneficiaryLocation"] = bl
-		}
-		list = append(list, m)
+	m := map[string]any{"id": g.ID, "title": g.Title, "description": g.Description, "currency": g.Currency,
+		"amountAwarded": g.Amount, "awardDate": g.AwardDate, "dateModified": g.LastModified, "fromOpenCall": g.OpenCall,
+		"fundingOrganization": []map[string]any{{"id": g.FunderID, "name": g.FunderName}},
+		"grantProgramme":      []map[string]any{{"code": g.ProgCode, "title": g.ProgTitle}}}
+	if g.Start != "" {
+		m["plannedDates"] = []map[string]any{{"startDate": g.Start, "endDate": g.End, "duration": g.Months}}
 	}
-	return json.MarshalIndent(map[string]any{"grants": list}, "", " ")
+	if g.OrgID != "" {
+		o := map[string]any{"id": g.OrgID, "name": g.OrgName, "addressLocality": g.City, "postalCode": g.Postcode}
+		if g.Charity != "" {
+			o["charityNumber"] = g.Charity
+		}
+		if g.OrgLoc.Code != "" {
+			o["location"] = []loc{{g.OrgLoc.Code, g.OrgLoc.Type, g.OrgLoc.Name}}
+		}
+		m["recipientOrganization"] = []map[string]any{o}
+	}
+	if g.IndID != "" {
+		m["recipientIndividual"] = map[string]any{"id": g.IndID, "name": g.IndName}
+	}
+	var bl []loc
+	for _, b := range g.Beneficiary {
+		bl = append(bl, loc{b.Code, b.Type, b.Name})
+	}
+	if len(bl) > 0 {
+		m["beneficiaryLocation"] = bl
+	}
+	return m
 }
 
 // threeSixtyGiving serves the registry and one dataset in each publishing format: Arts Council

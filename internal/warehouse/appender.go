@@ -13,6 +13,7 @@ import (
 // Appender still open before it commits, and a rollback discards everything appended.
 type Appender struct {
 	app    *duckdb.Appender
+	bulk   bulkSink // set instead of app for a BulkAppender built with Arrow
 	table  string
 	rows   int64
 	closed bool
@@ -46,6 +47,13 @@ func (tx *Tx) Appender(ctx context.Context, schema, table string, columns []stri
 
 // Append adds one row.
 func (a *Appender) Append(values ...driver.Value) error {
+	if a.bulk != nil {
+		if err := a.bulk.append(values); err != nil {
+			return fmt.Errorf("appending to %s: %w", a.table, err)
+		}
+		a.rows++
+		return nil
+	}
 	if err := a.app.AppendRow(values...); err != nil {
 		return fmt.Errorf("appending to %s: %w", a.table, err)
 	}
@@ -62,8 +70,52 @@ func (a *Appender) Close() error {
 		return nil
 	}
 	a.closed = true
+	if a.bulk != nil {
+		if err := a.bulk.close(); err != nil {
+			return fmt.Errorf("flushing rows into %s: %w", a.table, err)
+		}
+		return nil
+	}
 	if err := a.app.Close(); err != nil {
 		return fmt.Errorf("flushing rows into %s: %w", a.table, err)
 	}
 	return nil
 }
+
+// bulkSink is a bulk path other than DuckDB's appender (Arrow record batches, when built with the
+// duckdb_arrow tag).
+type bulkSink interface {
+	append(values []driver.Value) error
+	// close flushes what is buffered and waits for the load to finish.
+	close() error
+	// abort stops the load without committing what is buffered; close then returns an error.
+	abort()
+}
+
+// BulkAppender opens the fastest bulk path on schema.table with the given columns, in order. Built
+// with the duckdb_arrow tag, rows are gathered into Arrow record batches of BulkBatchRows rows and
+// streamed into one INSERT … SELECT running on the transaction's connection (DuckDB's own parallel
+// writer: about DuckDB's read_csv speed at half its memory); otherwise it is an Appender. Until it
+// is closed, the transaction must not be used for anything else and no other BulkAppender may be
+// open on it. Values are those Appender takes.
+func (tx *Tx) BulkAppender(ctx context.Context, schema, table string, columns []Column) (*Appender, error) {
+	names := make([]string, len(columns))
+	for i, c := range columns {
+		names[i] = c.Name
+	}
+	sink, err := tx.openBulk(ctx, schema, table, columns)
+	if err != nil {
+		return nil, fmt.Errorf("opening bulk load into %s.%s: %w", schema, table, err)
+	}
+	if sink == nil {
+		return tx.Appender(ctx, schema, table, names)
+	}
+	a := &Appender{bulk: sink, table: schema + "." + table}
+	tx.appenders = append(tx.appenders, a)
+	return a, nil
+}
+
+// BulkBatchRows is the number of rows in each Arrow record batch of a BulkAppender: measured on
+// this project's machines, 16k-row batches match DuckDB's read_csv at half its memory, 64k-row
+// batches are slower and use twice the memory.
+const BulkBatchRows = 16 << 10

@@ -34,6 +34,11 @@ func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		if committed {
 			return
 		}
+		for _, a := range tx.appenders {
+			if a.bulk != nil {
+				a.bulk.abort()
+			}
+		}
 		tx.closeAppenders()
 		// Roll back on a fresh context: the caller's may be cancelled already.
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")

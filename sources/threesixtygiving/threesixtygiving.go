@@ -209,7 +209,7 @@ func (Source) Load(ctx context.Context, ld *sources.Loader) error {
 	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
-	w, err := ld.Writer(ctx, funding.GrantsTable.Name)
+	w, err := ld.BulkWriter(ctx, funding.GrantsTable.Name)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 -- name: core.funding_awards
--- depends: raw.ace_investment_programme, raw.ace_project_grants, raw.threesixtygiving_grants, core.resolve_area, core.area_successors, core.areas
+-- depends: raw.ace_investment_programme, raw.ace_project_grants, raw.threesixtygiving_grants, core.resolve_area, core.area_lookup, core.area_successors, core.areas
 -- description: Public cultural investment, one row per award, from the newest release of each dataset: Arts Council England Investment Programme offers (annual funding kept, period total = annual x years of the programme, financial-year period), National Lottery Project Grants (period = the financial year of the decision) and 360Giving grants (planned dates; amount_gbp only for GBP grants), placed in an area: ACE by the local authority it names, 360Giving by beneficiary location code when given, else the recipient organisation's location (hq_effect marks grants placed at a London recipient address, where a national body's headquarters may stand in for where the money went). area_code is the area as named (abolished districts included); current_area_code the current council it lies in (NULL when the area was split or not placed). Unplaced awards stay, with resolution saying why, and are listed in core.funding_unresolved.
 -- grain: award_id
 -- test: unique(award_id)
@@ -118,8 +118,27 @@ labels AS (
     UNION
     SELECT DISTINCT fallback_label, resolve_on FROM awards WHERE fallback_label IS NOT NULL
 ),
+-- core.resolve_area depends on the date only through the lookup's validity dates, so every date
+-- between two consecutive validity dates resolves alike: each (label, date) is resolved once per
+-- such period, at the period's first day (national files hold millions of grants over thousands
+-- of award dates but a handful of periods).
+bounds AS (
+    SELECT DISTINCT b FROM (SELECT valid_from AS b FROM core.area_lookup UNION ALL SELECT valid_to FROM core.area_lookup)
+    WHERE b IS NOT NULL
+),
+labels_period AS (
+    SELECT l.label, l.resolve_on, coalesce(bd.b, DATE '1900-01-01') AS period_start
+    FROM labels AS l
+    ASOF LEFT JOIN bounds AS bd ON coalesce(l.resolve_on, DATE '2000-01-01') >= bd.b
+),
+resolved_period AS (
+    SELECT label, period_start, core.resolve_area(label, period_start) AS r
+    FROM (SELECT DISTINCT label, period_start FROM labels_period)
+),
 resolved AS (
-    SELECT label, resolve_on, core.resolve_area(label, coalesce(resolve_on, DATE '2000-01-01')) AS r FROM labels
+    SELECT lp.label, lp.resolve_on, rp.r
+    FROM labels_period AS lp
+    JOIN resolved_period AS rp ON rp.label = lp.label AND rp.period_start = lp.period_start
 ),
 successor AS (
     SELECT area_code, CASE WHEN count(*) = 1 THEN any_value(current_code) END AS current_code

@@ -1,0 +1,125 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+var bulkCols = []Column{
+	{Name: "s", Type: "VARCHAR"}, {Name: "d", Type: "DOUBLE"}, {Name: "b", Type: "BIGINT"}, {Name: "i", Type: "INTEGER"},
+	{Name: "ok", Type: "BOOLEAN"}, {Name: "day", Type: "DATE"}, {Name: "at", Type: "TIMESTAMP"},
+}
+
+func bulkRow(i int) []driver.Value {
+	if i%7 == 3 {
+		return []driver.Value{nil, nil, nil, nil, nil, nil, nil}
+	}
+	day := time.Date(1960+i%80, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
+	return []driver.Value{fmt.Sprintf("row %d ünïcode", i), float64(i) / 4, int64(i) << 20, int64(i % 1000), i%2 == 0,
+		day, day.Add(time.Duration(i) * time.Second)}
+}
+
+// TestBulkAppenderRoundTrip loads more than two Arrow batches of every mapped type, NULLs
+// included, and reads them back (the Appender fallback without the duckdb_arrow tag).
+func TestBulkAppenderRoundTrip(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	tbl := Table{Schema: "raw", Name: "bulk", Columns: bulkCols}
+	n := 2*BulkBatchRows + 123
+	err := db.Update(ctx, func(tx *Tx) error {
+		if err := tx.EnsureTable(ctx, tbl); err != nil {
+			return err
+		}
+		a, err := tx.BulkAppender(ctx, "raw", "bulk", bulkCols)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := a.Append(bulkRow(i)...); err != nil {
+				return err
+			}
+		}
+		if a.Rows() != int64(n) {
+			t.Errorf("Rows %d, want %d", a.Rows(), n)
+		}
+		return a.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, nulls int
+	var sumD float64
+	if err := db.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE s IS NULL), sum(d) FROM raw.bulk`).Scan(&got, &nulls, &sumD); err != nil {
+		t.Fatal(err)
+	}
+	wantNulls, wantSum := 0, 0.0
+	for i := range n {
+		if i%7 == 3 {
+			wantNulls++
+		} else {
+			wantSum += float64(i) / 4
+		}
+	}
+	if got != n || nulls != wantNulls || sumD != wantSum {
+		t.Errorf("%d rows (%d NULL), sum %v; want %d (%d), %v", got, nulls, sumD, n, wantNulls, wantSum)
+	}
+	for _, i := range []int{0, 1, BulkBatchRows, n - 1} {
+		want := bulkRow(i)
+		var s string
+		var d float64
+		var b, in int64
+		var ok bool
+		var day, at time.Time
+		if err := db.QueryRow(ctx, `SELECT s, d, b, i, ok, day, "at" FROM raw.bulk WHERE s = ?`, want[0]).Scan(&s, &d, &b, &in, &ok, &day, &at); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		if d != want[1] || b != want[2] || in != want[3] || ok != want[4] || !day.Equal(want[5].(time.Time)) || !at.Equal(want[6].(time.Time)) {
+			t.Errorf("row %d: %v %v %v %v %v %v, want %v", i, d, b, in, ok, day, at, want[1:])
+		}
+	}
+}
+
+// TestBulkAppenderRollsBack checks that a load failing after some batches were streamed leaves
+// nothing, and that a wrong value is an error, not a panic.
+func TestBulkAppenderRollsBack(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	tbl := Table{Schema: "raw", Name: "bulk", Columns: bulkCols}
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.EnsureTable(ctx, tbl) }); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("bad cell")
+	err := db.Update(ctx, func(tx *Tx) error {
+		a, err := tx.BulkAppender(ctx, "raw", "bulk", bulkCols)
+		if err != nil {
+			return err
+		}
+		for i := range 3*BulkBatchRows + 5 {
+			if err := a.Append(bulkRow(i)...); err != nil {
+				return err
+			}
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err %v, want %v", err, boom)
+	}
+	err = db.Update(ctx, func(tx *Tx) error {
+		a, err := tx.BulkAppender(ctx, "raw", "bulk", bulkCols)
+		if err != nil {
+			return err
+		}
+		return a.Append("x", "not a number", nil, nil, nil, nil, nil)
+	})
+	if err == nil {
+		t.Fatal("a string for a DOUBLE column was accepted")
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM raw.bulk`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows after failed loads (%v), want 0", n, err)
+	}
+}
