@@ -234,11 +234,14 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 			if job.OnlyIfChanged && !res.changed() {
 				return pipeline.Outcome{Status: "unchanged", Detail: "nothing new loaded"}, nil
 			}
-			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress})
+			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress, SkipIfCurrent: true})
 			if err != nil {
 				return pipeline.Outcome{}, err
 			}
 			res.Site = &sum
+			if sum.Skipped {
+				return pipeline.Outcome{Status: "unchanged", Detail: fmt.Sprintf("%s already holds build %s of the same inputs", out, sum.BuildID)}, nil
+			}
 			return pipeline.Outcome{Status: "written", Changed: true, Detail: fmt.Sprintf("%d pages, %d charts in %s (build %s)", sum.Pages, sum.Charts, out, sum.BuildID)}, nil
 		}
 		steps = append(steps, step)

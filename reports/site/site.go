@@ -51,6 +51,10 @@ type Options struct {
 	PDF bool
 	// Chromium is the browser executable for PDF; empty finds it on PATH.
 	Chromium string
+	// SkipIfCurrent leaves the site at Out alone when it was written from the same inputs: the
+	// same releases, model fingerprints, program and options (a no-change run then writes
+	// nothing). The result's Skipped says so.
+	SkipIfCurrent bool
 }
 
 // Summary says what was written.
@@ -61,6 +65,9 @@ type Summary struct {
 	PDFs    int
 	BuildID string
 	Demo    bool
+	// Skipped says the site at Out was already current (Options.SkipIfCurrent) and was left as
+	// it was; the counts are then zero.
+	Skipped bool
 }
 
 // Site is one build in progress.
@@ -100,6 +107,21 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 			return Summary{}, fmt.Errorf("printing PDFs: %w", err)
 		}
 	}
+	s := &Site{db: db, opts: opts, tableIDs: map[string]bool{}, pageSet: map[string]bool{}}
+	if s.demo, err = isDemo(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	if s.releases, err = loadReleases(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	s.buildID = buildID(s.releases)
+	key, err := siteKey(ctx, db, s.buildID, s.demo, opts)
+	if err != nil {
+		return Summary{}, err
+	}
+	if opts.SkipIfCurrent && isCurrent(out, key) {
+		return Summary{BuildID: s.buildID, Demo: s.demo, Skipped: true}, nil
+	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return Summary{}, fmt.Errorf("creating %s: %w", filepath.Dir(out), err)
 	}
@@ -108,18 +130,10 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, fmt.Errorf("creating build folder: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	tmpl, err := template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html")
-	if err != nil {
+	s.dir = tmp
+	if s.tmpl, err = template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return Summary{}, fmt.Errorf("parsing templates: %w", err)
 	}
-	s := &Site{db: db, dir: tmp, tmpl: tmpl, opts: opts, tableIDs: map[string]bool{}, pageSet: map[string]bool{}}
-	if s.demo, err = isDemo(ctx, db); err != nil {
-		return Summary{}, err
-	}
-	if s.releases, err = loadReleases(ctx, db); err != nil {
-		return Summary{}, err
-	}
-	s.buildID = buildID(s.releases)
 	if s.ev, err = loadEvidence(ctx, db); err != nil {
 		return Summary{}, err
 	}
@@ -179,6 +193,9 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 			task.Done("failed")
 			return Summary{}, err
 		}
+	}
+	if err := os.WriteFile(filepath.Join(tmp, keyFile), []byte(key+"\n"), 0o644); err != nil {
+		return Summary{}, err
 	}
 	if err := swap(tmp, out); err != nil {
 		return Summary{}, err

@@ -298,3 +298,39 @@ func TestQuartilesModeStatesRanks(t *testing.T) {
 		t.Error("quartiles mode does not state ranks")
 	}
 }
+
+// A no-change run leaves a current site alone; new inputs, other options or a site emptied by hand
+// build it again.
+func TestSkipIfCurrent(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t, fixtureSQL)
+	out := filepath.Join(t.TempDir(), "site")
+	first, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true})
+	if err != nil || first.Skipped || first.Pages == 0 {
+		t.Fatalf("first build: %+v, %v", first, err)
+	}
+	again, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true})
+	if err != nil || !again.Skipped || again.BuildID != first.BuildID {
+		t.Fatalf("second build of the same inputs: %+v, %v", again, err)
+	}
+	if s, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true, Quartiles: true}); err != nil || s.Skipped {
+		t.Fatalf("other options: %+v, %v", s, err)
+	}
+	if s, err := Build(ctx, db, Options{Out: out}); err != nil || s.Skipped {
+		t.Fatalf("without SkipIfCurrent: %+v, %v", s, err)
+	}
+	rebuilt := fixtureDB(t, append(append([]string(nil), fixtureSQL...),
+		`INSERT INTO meta.models (name, fingerprint, rows) VALUES ('marts.rebuilt', 'new inputs', 1)`))
+	if s, err := Build(ctx, rebuilt, Options{Out: out, SkipIfCurrent: true}); err != nil || s.Skipped {
+		t.Fatalf("a model rebuilt from other inputs: %+v, %v", s, err)
+	}
+	if err := os.Remove(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true}); err != nil || s.Skipped {
+		t.Fatalf("a site without its index: %+v, %v", s, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+}
