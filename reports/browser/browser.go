@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -54,16 +55,38 @@ type Browser struct {
 	console []string
 }
 
-// Start launches headless Chromium (found with Find(execPath)).
+// Start launches headless Chromium (found with Find(execPath)). A launch that fails (on a loaded
+// machine Chromium can fail to fork its helper processes) is tried again twice, a second and then
+// two seconds later; the error is the last attempt's.
 func Start(ctx context.Context, execPath string) (*Browser, error) {
 	path, err := Find(execPath)
 	if err != nil {
 		return nil, err
 	}
+	for attempt := 1; ; attempt++ {
+		b, err := start(ctx, path)
+		if err == nil {
+			return b, nil
+		}
+		if attempt == 3 || ctx.Err() != nil {
+			return nil, fmt.Errorf("starting %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("starting %s: %w", path, ctx.Err())
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+}
+
+func start(ctx context.Context, path string) (*Browser, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox, // containers and CI run as root, where Chromium's sandbox cannot start
 		chromedp.DisableGPU,
+		// Without the sandbox the zygote (a pre-forked process template) brings nothing, and its
+		// forks were what failed on loaded machines.
+		chromedp.Flag("no-zygote", true),
 		chromedp.Flag("allow-file-access-from-files", true),
 		chromedp.Flag("font-render-hinting", "none"),
 	)
@@ -72,7 +95,7 @@ func Start(ctx context.Context, execPath string) (*Browser, error) {
 	b.tab, b.cancelTab = chromedp.NewContext(actx, chromedp.WithListener(b.listen))
 	if err := chromedp.Do(b.tab); err != nil {
 		b.Close()
-		return nil, fmt.Errorf("starting %s: %w", path, err)
+		return nil, err
 	}
 	return b, nil
 }
