@@ -77,14 +77,23 @@ pg_awards AS (
         _dataset AS dataset, _vintage AS vintage
     FROM pg_once
 ),
-g AS (
+g AS NOT MATERIALIZED (
     SELECT * FROM raw.threesixtygiving_grants
     QUALIFY _load_id = max(_load_id) OVER (PARTITION BY _dataset)
 ),
 -- A grant in two datasets (a funder's yearly files and an all-years file) is taken once, from the
--- most recently loaded.
-g_once AS (
-    SELECT * FROM g
+-- most recently loaded. Only identifiers held more than once are sorted: numbering each of
+-- millions of grants to keep the first was half of this model's time. g is not materialised: each
+-- use scans only the columns it needs.
+g_multi AS (
+    SELECT grant_id FROM g GROUP BY grant_id HAVING count(*) > 1
+),
+g_once AS NOT MATERIALIZED (
+    SELECT g.* FROM g ANTI JOIN g_multi AS m ON g.grant_id IS NOT DISTINCT FROM m.grant_id
+    UNION ALL
+    SELECT * FROM (
+        SELECT g.* FROM g SEMI JOIN g_multi AS m ON g.grant_id IS NOT DISTINCT FROM m.grant_id
+    )
     QUALIFY row_number() OVER (PARTITION BY grant_id ORDER BY _load_id DESC, _row) = 1
 ),
 g_awards AS (
