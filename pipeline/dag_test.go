@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func ok(context.Context) (Outcome, error) { return Outcome{Status: "ok"}, nil }
@@ -96,5 +97,31 @@ func TestRunnerStopsStartingStepsWhenCancelled(t *testing.T) {
 	rep := (&Runner{}).Run(ctx, g)
 	if rep.Results[0].State != StateOK || rep.Results[1].State != StateSkipped || rep.Results[1].Error != "interrupted" {
 		t.Fatalf("%+v", rep.Results)
+	}
+}
+
+// With one worker, ready steps start costliest first, then in graph order.
+func TestRunnerStartsCostliestFirst(t *testing.T) {
+	var order []string
+	rec := func(id string) func(context.Context) (Outcome, error) {
+		return func(context.Context) (Outcome, error) {
+			order = append(order, id)
+			return Outcome{Status: "ok"}, nil
+		}
+	}
+	g, err := NewGraph([]Step{
+		{ID: "a-small", Run: rec("a-small")},
+		{ID: "b-unknown", Run: rec("b-unknown")},
+		{ID: "c-large", Run: rec("c-large"), Cost: time.Minute},
+		{ID: "d-medium", Run: rec("d-medium"), Cost: time.Second},
+		{ID: "e-after-small", Deps: []string{"a-small"}, Run: rec("e-after-small"), Cost: time.Hour},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	(&Runner{Workers: 1}).Run(context.Background(), g)
+	want := "c-large d-medium a-small e-after-small b-unknown"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("started %s, want %s", got, want)
 	}
 }

@@ -19,6 +19,10 @@ type Step struct {
 	// Run does the work. It must honour ctx: when ctx is cancelled it finishes or rolls back its
 	// current transaction and returns.
 	Run func(ctx context.Context) (Outcome, error)
+	// Cost estimates how long the step takes (its last run's time, say; zero when unknown). Of
+	// the steps ready at once, the runner starts the costliest first, so a long step does not
+	// start last and hold up the end of the run.
+	Cost time.Duration
 }
 
 // Outcome is what a successful step reports.

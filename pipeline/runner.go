@@ -56,6 +56,7 @@ func (r *Runner) Run(ctx context.Context, g *Graph) *Report {
 			ready = append(ready, id)
 		}
 	}
+	sortReady(g, ready)
 	done := make(chan StepResult)
 	running := 0
 	var skip func(id, because string)
@@ -100,7 +101,7 @@ func (r *Runner) Run(ctx context.Context, g *Graph) *Report {
 				}
 			}
 		}
-		sort.SliceStable(ready, func(i, j int) bool { return indexOf(g.order, ready[i]) < indexOf(g.order, ready[j]) })
+		sortReady(g, ready)
 	}
 	rep := &Report{Duration: time.Since(start)}
 	for _, id := range g.order {
@@ -111,6 +112,17 @@ func (r *Runner) Run(ctx context.Context, g *Graph) *Report {
 		rep.Results = append(rep.Results, *res)
 	}
 	return rep
+}
+
+// sortReady orders the ready steps costliest first, then in graph order.
+func sortReady(g *Graph, ready []string) {
+	sort.SliceStable(ready, func(i, j int) bool {
+		ci, cj := g.steps[ready[i]].Cost, g.steps[ready[j]].Cost
+		if ci != cj {
+			return ci > cj
+		}
+		return indexOf(g.order, ready[i]) < indexOf(g.order, ready[j])
+	})
 }
 
 func indexOf(xs []string, x string) int {

@@ -66,6 +66,10 @@ type Info struct {
 	// MaxDrop is the largest share by which a release's row count may fall below the previous
 	// release of the same dataset before the load fails as a collapse (default 0.5).
 	MaxDrop float64
+	// TypicalLoad is a rough time for a full load at national scale, for sources far bigger than
+	// most (zero for the rest). A run starts the longest ingests first, judged by the warehouse's
+	// load history; on a first run, before there is any, this stands in for it.
+	TypicalLoad time.Duration
 }
 
 // Cadence is a publisher's release calendar.

@@ -119,7 +119,7 @@ func Execute(ctx context.Context, env *Env, job Job) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{RunID: runID, Ingests: map[string]*sources.Result{}}
-	steps, err := Steps(env, job, project, runID, res)
+	steps, err := Steps(ctx, env, job, project, runID, res)
 	if err == nil {
 		var g *pipeline.Graph
 		if g, err = pipeline.NewGraph(steps); err == nil {
@@ -139,11 +139,36 @@ func Execute(ctx context.Context, env *Env, job Job) (*Result, error) {
 // IngestStepID is the step id of a source's ingest.
 func IngestStepID(source string) string { return "ingest:" + source }
 
+// ingestCosts estimates each source's ingest time from the warehouse's history: the time its
+// loads took in the latest run that loaded it. Sources never loaded are absent.
+func ingestCosts(ctx context.Context, env *Env) (map[string]time.Duration, error) {
+	rows, err := env.DB.Query(ctx, `
+		SELECT source, sum(epoch_ms(finished_at) - epoch_ms(started_at))
+		FROM meta.loads AS l
+		WHERE status = 'loaded' AND finished_at IS NOT NULL
+		  AND run_id = (SELECT max(run_id) FROM meta.loads WHERE source = l.source AND status = 'loaded')
+		GROUP BY source`)
+	if err != nil {
+		return nil, fmt.Errorf("reading the load history: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Duration{}
+	for rows.Next() {
+		var id string
+		var ms int64
+		if err := rows.Scan(&id, &ms); err != nil {
+			return nil, fmt.Errorf("reading the load history: %w", err)
+		}
+		out[id] = time.Duration(ms) * time.Millisecond
+	}
+	return out, rows.Err()
+}
+
 // ReportStepID is the report step's id.
 const ReportStepID = "report"
 
 // Steps returns the graph of steps for a job.
-func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result) ([]pipeline.Step, error) {
+func Steps(ctx context.Context, env *Env, job Job, project *queries.Project, runID int64, res *Result) ([]pipeline.Step, error) {
 	var steps []pipeline.Step
 	ids := append([]string{}, job.Sources...)
 	sort.Strings(ids)
@@ -153,13 +178,20 @@ func Steps(env *Env, job Job, project *queries.Project, runID int64, res *Result
 	}
 	producer := map[string]string{} // raw table -> ingest step
 	var ingested []string
+	costs, err := ingestCosts(ctx, env)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range ids {
 		src, err := sources.Lookup(id)
 		if err != nil {
 			return nil, err
 		}
 		info := src.Info()
-		step := pipeline.Step{ID: IngestStepID(id)}
+		step := pipeline.Step{ID: IngestStepID(id), Cost: costs[id]}
+		if _, known := costs[id]; !known {
+			step.Cost = info.TypicalLoad
+		}
 		for _, n := range info.Needs {
 			if inJob[n] {
 				step.Deps = append(step.Deps, IngestStepID(n))

@@ -66,7 +66,8 @@ func (Outturn) Info() sources.Info {
 		Tables:     []warehouse.Table{RO5Table, TimeSeriesTable, TimeSeriesColumnsTable},
 		Cadence: sources.Cadence{Every: "annual", Months: []time.Month{time.November, time.December}, Grace: 120 * 24 * time.Hour,
 			Note: "first release in the autumn after the year ends, revised the following autumn; the multi-year data set follows"},
-		Schedule: "0 5 * * 1",
+		Schedule:    "0 5 * * 1",
+		TypicalLoad: 30 * time.Second,
 		// A later vintage of a year may drop a few authorities' rows, never half.
 		MaxDrop: 0.5,
 	}

@@ -57,7 +57,8 @@ func (Population) Info() sources.Info {
 		Tables:     []warehouse.Table{Table},
 		Cadence: sources.Cadence{Every: "annual", Months: []time.Month{time.July}, Grace: 120 * 24 * time.Hour,
 			Note: "mid-year estimates are published each summer (late June to October) for the previous June"},
-		Schedule: "0 6 * * 1",
+		Schedule:    "0 6 * * 1",
+		TypicalLoad: 20 * time.Second,
 	}
 }
 

@@ -80,7 +80,8 @@ func (Source) Info() sources.Info {
 		Tables:    []warehouse.Table{funding.GrantsTable},
 		Cadence: sources.Cadence{Every: "monthly", Grace: 90 * 24 * time.Hour,
 			Note: "funders republish their files at their own pace; the registry is checked daily"},
-		Schedule: "0 7 * * *",
+		Schedule:    "0 7 * * *",
+		TypicalLoad: 60 * time.Second,
 	}
 }
 
