@@ -120,14 +120,19 @@ func loadTimeSeries(ctx context.Context, ld *sources.Loader) error {
 				return err
 			}
 		}
+		// The bulk writer below needs the transaction to itself.
+		if err := w.Close(); err != nil {
+			return err
+		}
 	} else {
 		ld.Notef("%s: loaded without its metadata workbook; lines are named by the newest dictionary held", f.Filename)
 	}
+	// The bulk path: the multi-year file holds most of a million values.
+	w, err := ld.BulkWriter(ctx, TimeSeriesTable.Name)
+	if err != nil {
+		return err
+	}
 	return readTimeSeries(ctx, f.Path, f.Filename, func(r tsRecord) error {
-		w, err := ld.Writer(ctx, TimeSeriesTable.Name)
-		if err != nil {
-			return err
-		}
 		var v any
 		if r.amount.Valid {
 			v = r.amount.Value

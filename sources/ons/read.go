@@ -170,7 +170,8 @@ func (p Population) Load(ctx context.Context, ld *sources.Loader) error {
 		return err
 	}
 	defer rows.Close()
-	w, err := ld.Writer(ctx, Table.Name)
+	// The bulk path: national MYEB1 files hold most of a million rows.
+	w, err := ld.BulkWriter(ctx, Table.Name)
 	if err != nil {
 		return err
 	}
