@@ -84,7 +84,8 @@ type Site struct {
 	areaNames map[string]string
 	pageSet   map[string]bool
 	tableIDs  map[string]bool
-	mu        sync.Mutex // guards the counters and tableIDs while councils are written in parallel
+	pageTmpls map[string]*template.Template
+	mu        sync.Mutex // guards the counters, tableIDs and pageTmpls while councils are written in parallel
 	pages     int
 	charts    int
 	tables    int
@@ -323,19 +324,12 @@ func (s *Site) write(rel string, p page) error {
 	if p.Root == "" && strings.Contains(rel, "/") {
 		p.Root = strings.Repeat("../", strings.Count(rel, "/"))
 	}
-	t, err := s.tmpl.Clone()
-	if err != nil {
-		return err
-	}
 	name := p.Template
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(rel), ".html")
 	}
-	body, err := templateFS.ReadFile("templates/" + name + ".html")
+	t, err := s.pageTemplate(name)
 	if err != nil {
-		return err
-	}
-	if _, err := t.New("page").Parse(string(body)); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -346,6 +340,31 @@ func (s *Site) write(rel string, p page) error {
 	s.pages++
 	s.mu.Unlock()
 	return os.WriteFile(filepath.Join(s.dir, rel), buf.Bytes(), 0o644)
+}
+
+// pageTemplate returns the layout with the named page template, parsed once per build.
+func (s *Site) pageTemplate(name string) (*template.Template, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.pageTmpls[name]; ok {
+		return t, nil
+	}
+	t, err := s.tmpl.Clone()
+	if err != nil {
+		return nil, err
+	}
+	body, err := templateFS.ReadFile("templates/" + name + ".html")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.New("page").Parse(string(body)); err != nil {
+		return nil, fmt.Errorf("parsing template %s: %w", name, err)
+	}
+	if s.pageTmpls == nil {
+		s.pageTmpls = map[string]*template.Template{}
+	}
+	s.pageTmpls[name] = t
+	return t, nil
 }
 
 // chart renders c into charts/ and returns its view for a page at depth root.
