@@ -351,25 +351,70 @@ func (b *Builder) recordTests(ctx context.Context, results []TestResult) error {
 
 // exists reports whether schema.name exists as a table, view or macro.
 func (b *Builder) exists(ctx context.Context, schema, name string) (bool, error) {
-	var n int
-	err := b.DB.QueryRow(ctx, `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2)
-		+ (SELECT count(*) FROM duckdb_functions() WHERE schema_name = $1 AND function_name = $2 AND function_type IN ('macro', 'table_macro'))`,
-		schema, name).Scan(&n)
-	return n > 0, err
+	have, err := b.inCatalog(ctx, []string{schema + "." + name})
+	return len(have) > 0, err
+}
+
+// inCatalog returns which of the qualified names exist as a table, view or macro. Tables and views
+// are looked up first; duckdb_functions(), which lists every built-in function and costs tens of
+// milliseconds a call, only for names still missing (the macros).
+func (b *Builder) inCatalog(ctx context.Context, names []string) (map[string]bool, error) {
+	have := map[string]bool{}
+	if len(names) == 0 {
+		return have, nil
+	}
+	list := make([]any, len(names))
+	for i, n := range names {
+		list[i] = n
+	}
+	in := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ") + ")"
+	scan := func(q string) error {
+		rows, err := b.DB.Query(ctx, q, list...)
+		if err != nil {
+			return fmt.Errorf("reading the catalogue: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return fmt.Errorf("reading the catalogue: %w", err)
+			}
+			have[n] = true
+		}
+		return rows.Err()
+	}
+	if err := scan(`SELECT q FROM (
+			SELECT schema_name || '.' || table_name AS q FROM duckdb_tables()
+			UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal
+		) WHERE q IN ` + in); err != nil {
+		return nil, err
+	}
+	if len(have) == len(names) {
+		return have, nil
+	}
+	if err := scan(`SELECT DISTINCT schema_name || '.' || function_name FROM duckdb_functions()
+		WHERE function_type IN ('macro', 'table_macro') AND schema_name || '.' || function_name IN ` + in); err != nil {
+		return nil, err
+	}
+	return have, nil
 }
 
 func (b *Builder) missingInputs(ctx context.Context, m *Model) ([]string, error) {
-	var missing []string
+	var qualified []string
 	for _, d := range m.Depends {
 		s, t, err := warehouse.SplitQualified(d)
 		if err != nil {
 			return nil, err
 		}
-		ok, err := b.exists(ctx, s, t)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
+		qualified = append(qualified, s+"."+t)
+	}
+	have, err := b.inCatalog(ctx, qualified)
+	if err != nil {
+		return nil, err
+	}
+	var missing []string
+	for i, d := range m.Depends {
+		if !have[qualified[i]] {
 			missing = append(missing, d)
 		}
 	}
