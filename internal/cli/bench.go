@@ -106,7 +106,7 @@ every run. Other work on the machine slows the figures; state it when quoting th
 	f.StringVar(&dir, "dir", "", "folder for the generated files, warehouses and site (default $TMPDIR/cornerstone-bench)")
 	f.IntVar(&grants, "grants", 0, "grants in the 360Giving CSV (default 2,000,000 national, 200,000 small)")
 	f.IntVar(&jsonMB, "json-mb", -1, "also load a 360Giving JSON file of this many MiB (default 1024 national, none small; 0: none)")
-	f.StringVar(&memLimit, "memory-limit", "1GB", "DuckDB memory_limit of every phase (DuckDB's own default is 80% of RAM); empty keeps the config's")
+	f.StringVar(&memLimit, "memory-limit", "", "DuckDB memory_limit of every phase; empty keeps the config's (default 1GB)")
 	f.StringVar(&only, "only", "", "run only these phases, comma-separated: readcsv, ingest, build, site, rerun, json (site needs build's warehouse, rerun build's and site's)")
 	f.StringVar(&phase, "phase", "", "run one phase in this process (used by bench itself)")
 	f.StringVar(&mirror, "mirror", "", "sample server for --phase build")
