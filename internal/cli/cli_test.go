@@ -126,12 +126,20 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	t.Run("second demo adds no rows and records loads as unchanged", func(t *testing.T) {
 		before := dataStats(t, db)
+		index, err := os.Stat(filepath.Join(site, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		code, _, stderr := run(t, "--db", db, "demo", "--out", site, "--data", data)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		if after := dataStats(t, db); after != before {
 			t.Fatalf("second demo changed data:\n%s\n%s", before, after)
+		}
+		// The site was written from the same inputs: it is left as it was, not rewritten.
+		if again, err := os.Stat(filepath.Join(site, "index.html")); err != nil || !again.ModTime().Equal(index.ModTime()) || !os.SameFile(index, again) {
+			t.Fatalf("second demo rewrote the site (%v)", err)
 		}
 		_, out, _ := run(t, "sql", "--db", db, "--format", "csv",
 			"select count(*) filter (status = 'unchanged') = (select count(*) from meta.loads where run_id = (select min(run_id) from meta.runs) and status = 'loaded'), "+
