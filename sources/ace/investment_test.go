@@ -79,6 +79,9 @@ func TestInvestmentProgrammeReferenceExport(t *testing.T) {
 	if got := res.Loads[0].Release.Key(); got != "investment-programme-2023-26@2022-11-04" {
 		t.Errorf("release = %s", got)
 	}
+	if notes := res.Loads[0].Notes; len(notes) > 0 {
+		t.Errorf("the real export loads with notes: %q", notes)
+	}
 	e.Build("core.funding_awards", "core.funding_unresolved")
 
 	var n int
