@@ -56,7 +56,9 @@ func MatchColumns(file, sheet string, header []sheets.Cell, required, optional [
 // column: a header present that no column matched looks like it (Nearest finds one: a renamed
 // header), or the reader lists it in expected (every file of the layout at hand has it). Other
 // absences stay silent, so optional headers that come and go between releases do not warn on
-// every load. The warnings, sorted by header, name the file, the sheet and the header:
+// every load. A reader that matches some headers by pattern ("Statutory in 2023") records them in
+// cols first (cols[text] = index), so they are not offered as the nearest header. The warnings,
+// sorted by header, name the file, the sheet and the header:
 // `f.csv: optional column "Year opened" not found, loaded as empty; nearest header found: "Year Opened (approx)"`.
 // A reader's Load passes them to Loader.Note.
 func MissingOptional(file, sheet string, header []sheets.Cell, cols Columns, expected ...string) []string {

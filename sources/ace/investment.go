@@ -220,7 +220,7 @@ func ipColumns(file, sheet string, header []sheets.Cell) (ipLayout, error) {
 	if err != nil {
 		return ipLayout{}, err
 	}
-	lay := ipLayout{cols: cols, typeCol: -1, offerCol: -1, notes: sources.MissingOptional(file, sheet, header, cols)}
+	lay := ipLayout{cols: cols, typeCol: -1, offerCol: -1}
 	var texts []string
 	for i, c := range header {
 		h := sheets.NormalizeHeader(c.Value)
@@ -251,6 +251,12 @@ func ipColumns(file, sheet string, header []sheets.Cell) (ipLayout, error) {
 			Nearest: sources.Nearest("2023-26 Annual Funding (Offered 4 Nov 2022)", texts, 3),
 			Detail:  "want a column named YYYY-YY Annual Funding"}
 	}
+	cols[texts[lay.typeCol]], cols[lay.headerText] = lay.typeCol, lay.offerCol // matched by pattern
+	var expected []string
+	if lay.period == "2023-26" { // the 2023-26 data as published (xlsx and CSV export) has these
+		expected = []string{ipAvg1822, ipExt2223, ipRegion, ipConst, ipComments}
+	}
+	lay.notes = sources.MissingOptional(file, sheet, header, cols, expected...)
 	return lay, nil
 }
 

@@ -255,9 +255,6 @@ func readLocationRows(ctx context.Context, rows sheets.Rows, file, sheet string,
 	if err != nil {
 		return 0, err
 	}
-	if note != nil {
-		note(sources.MissingOptional(file, sheet, header, cols)...)
-	}
 	type yearCol struct{ year, statutory, operation int }
 	byYear := map[int]*yearCol{}
 	type named struct {
@@ -273,17 +270,24 @@ func readLocationRows(ctx context.Context, rows sheets.Rows, file, sheet string,
 				byYear[y] = &yearCol{y, -1, -1}
 			}
 			byYear[y].statutory = i
+			cols[h] = i // matched by pattern: never offered as a missing column's nearest
 		} else if m := operationRe.FindStringSubmatch(h); m != nil {
 			y, _ := strconv.Atoi(m[1])
 			if byYear[y] == nil {
 				byYear[y] = &yearCol{y, -1, -1}
 			}
 			byYear[y].operation = i
+			cols[h] = i
 		} else if m := openingRe.FindStringSubmatch(h); m != nil {
 			opening = append(opening, named{i, m[1]})
+			cols[h] = i
 		} else if m := coLocatedRe.FindStringSubmatch(h); m != nil && h != "Co-located other text" {
 			coLocated = append(coLocated, named{i, m[1]})
+			cols[h] = i
 		}
+	}
+	if note != nil {
+		note(sources.MissingOptional(file, sheet, header, cols)...)
 	}
 	if len(byYear) == 0 {
 		return 0, &sources.LayoutError{File: file, Sheet: sheet, Expected: "Statutory in YYYY", Detail: "no statutory-status column"}
