@@ -57,13 +57,17 @@ func (e *LoadError) Error() string {
 
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// LayoutError says which header a reader expected and what it found instead.
+// LayoutError says which header a reader expected and what it found instead:
+// `f.xlsx sheet "Data": header "Type" not found (row 1, the closest to the header); nearest headers found: ["Library type"]`.
 type LayoutError struct {
 	File     string
 	Sheet    string
+	Row      int      // the 1-based row looked at for the header (0: not said)
+	Closest  bool     // no row held the whole header; Row is the one that came closest
 	Expected string   // the header text expected
 	Nearest  []string // the closest headers found, best first
 	Detail   string   // optional extra context
+	Err      error    // the error it was made from, if any (a *sheets.HeaderError)
 }
 
 func (e *LayoutError) Error() string {
@@ -73,6 +77,12 @@ func (e *LayoutError) Error() string {
 		fmt.Fprintf(&b, " sheet %q", e.Sheet)
 	}
 	fmt.Fprintf(&b, ": header %q not found", e.Expected)
+	switch {
+	case e.Row > 0 && e.Closest:
+		fmt.Fprintf(&b, " (row %d, the closest to the header)", e.Row)
+	case e.Row > 0:
+		fmt.Fprintf(&b, " (header row %d)", e.Row)
+	}
 	if len(e.Nearest) > 0 {
 		fmt.Fprintf(&b, "; nearest headers found: %q", e.Nearest)
 	}
@@ -82,7 +92,13 @@ func (e *LayoutError) Error() string {
 	return b.String()
 }
 
-func (e *LayoutError) Unwrap() error { return ErrLayout }
+// Unwrap returns ErrLayout and the error the LayoutError was made from.
+func (e *LayoutError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrLayout}
+	}
+	return []error{ErrLayout, e.Err}
+}
 
 // Problem is one bad cell or row found by validation.
 type Problem struct {

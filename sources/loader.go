@@ -55,6 +55,9 @@ func (l *Loader) Notef(format string, args ...any) {
 	l.notes = append(l.notes, fmt.Sprintf(format, args...))
 }
 
+// Note records warnings already formatted, such as those of MissingOptional.
+func (l *Loader) Note(notes ...string) { l.notes = append(l.notes, notes...) }
+
 // Notes returns the warnings recorded so far.
 func (l *Loader) Notes() []string { return l.notes }
 

@@ -259,6 +259,13 @@ func (a *app) runsCmd() *cobra.Command {
 					switch l.Status {
 					case sources.StatusLoaded:
 						notes = append(notes, fmt.Sprintf("%s loaded (%d rows)", label, l.Rows))
+						for i, n := range l.Notes {
+							if i == 2 && len(l.Notes) > 3 {
+								notes = append(notes, fmt.Sprintf("%d more notes (--format json lists them)", len(l.Notes)-2))
+								break
+							}
+							notes = append(notes, "note: "+firstLine(n))
+						}
 					case sources.StatusFailed:
 						notes = append(notes, fmt.Sprintf("%s FAILED (%s): %s", label, l.Reason, firstLine(l.Error)))
 					}
@@ -291,20 +298,21 @@ func (a *app) runsCmd() *cobra.Command {
 
 // runLoad is one load attempt of a run, from meta.loads.
 type runLoad struct {
-	LoadID  int64  `json:"load_id"`
-	Source  string `json:"source"`
-	Dataset string `json:"dataset,omitempty"`
-	Vintage string `json:"vintage,omitempty"`
-	Status  string `json:"status"`
-	Rows    int64  `json:"rows"`
-	Reason  string `json:"reason,omitempty"`
-	Error   string `json:"error,omitempty"`
+	LoadID  int64    `json:"load_id"`
+	Source  string   `json:"source"`
+	Dataset string   `json:"dataset,omitempty"`
+	Vintage string   `json:"vintage,omitempty"`
+	Status  string   `json:"status"`
+	Rows    int64    `json:"rows"`
+	Reason  string   `json:"reason,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	Notes   []string `json:"notes,omitempty"` // warnings that did not fail the load
 }
 
 // readRunLoads returns the loads of one run, in order.
 func readRunLoads(ctx context.Context, db *warehouse.DB, runID int64) ([]runLoad, error) {
 	rows, err := db.Query(ctx, `SELECT load_id, source, coalesce(dataset, ''), coalesce(vintage, ''), status, coalesce(rows, 0),
-		coalesce(reason, ''), coalesce(error, '') FROM meta.loads WHERE run_id = ? ORDER BY load_id`, runID)
+		coalesce(reason, ''), coalesce(error, ''), coalesce(notes, '') FROM meta.loads WHERE run_id = ? ORDER BY load_id`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("reading meta.loads: %w", err)
 	}
@@ -312,8 +320,14 @@ func readRunLoads(ctx context.Context, db *warehouse.DB, runID int64) ([]runLoad
 	out := []runLoad{}
 	for rows.Next() {
 		var l runLoad
-		if err := rows.Scan(&l.LoadID, &l.Source, &l.Dataset, &l.Vintage, &l.Status, &l.Rows, &l.Reason, &l.Error); err != nil {
+		var notes string
+		if err := rows.Scan(&l.LoadID, &l.Source, &l.Dataset, &l.Vintage, &l.Status, &l.Rows, &l.Reason, &l.Error, &notes); err != nil {
 			return nil, fmt.Errorf("reading meta.loads: %w", err)
+		}
+		if notes != "" {
+			if err := json.Unmarshal([]byte(notes), &l.Notes); err != nil {
+				return nil, fmt.Errorf("reading meta.loads: notes of load %d: %w", l.LoadID, err)
+			}
 		}
 		out = append(out, l)
 	}

@@ -1,7 +1,6 @@
 package sheets
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 )
@@ -39,17 +38,21 @@ func NormalizeHeader(s string) string {
 // Rows returns; maxRows <= 0 means no limit). On success rows is positioned
 // on the header, so the next call to Next reads the first row below it.
 //
-// When no row matches, the error wraps ErrHeaderNotFound and names the
-// sheet, the wanted texts and the closest row with the texts it lacked; an
-// error of rows itself is returned as it is.
+// When no row matches, the error is a *HeaderError (matching
+// ErrHeaderNotFound) naming the sheet, the wanted texts and the closest row
+// with the texts it lacked and the texts it held; an error of rows itself
+// is returned as it is.
 func FindHeader(rows Rows, maxRows int, want ...string) (rowNumber int, header []Cell, err error) {
 	wanted := make([]string, len(want))
 	for i, w := range want {
 		wanted[i] = NormalizeHeader(w)
 	}
 	have := make(map[string]bool)
-	bestRow, bestHits := 0, -1
-	var bestMissing []string
+	herr := &HeaderError{Want: wanted, MaxRows: max(maxRows, 0)}
+	if s, ok := rows.(interface{ fileSheet() (string, string) }); ok {
+		herr.File, herr.Sheet = s.fileSheet()
+	}
+	bestHits := -1
 	for seen := 0; maxRows <= 0 || seen < maxRows; seen++ {
 		if !rows.Next() {
 			break
@@ -71,23 +74,20 @@ func FindHeader(rows Rows, maxRows int, want ...string) (rowNumber int, header [
 			return rows.Number(), append([]Cell(nil), row...), nil
 		}
 		if hits := len(wanted) - len(missing); hits > bestHits {
-			bestRow, bestHits, bestMissing = rows.Number(), hits, missing
+			bestHits = hits
+			herr.Row, herr.Missing, herr.Present = rows.Number(), missing, herr.Present[:0]
+			for _, c := range row {
+				if t := NormalizeHeader(c.Value); c.Kind != Empty && t != "" {
+					herr.Present = append(herr.Present, t)
+				}
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	where := "sheet"
-	if s, ok := rows.(interface{ where() string }); ok {
-		where = s.where()
+	if herr.Row == 0 {
+		herr.Missing = wanted
 	}
-	if bestHits < 0 {
-		return 0, nil, fmt.Errorf("finding header %q in %s: %w: the sheet has no rows", wanted, where, ErrHeaderNotFound)
-	}
-	scope := "any row"
-	if maxRows > 0 {
-		scope = fmt.Sprintf("the first %d rows", maxRows)
-	}
-	return 0, nil, fmt.Errorf("finding header %q in %s: %w in %s; closest is row %d, lacking %q",
-		wanted, where, ErrHeaderNotFound, scope, bestRow, bestMissing)
+	return 0, nil, herr
 }

@@ -67,6 +67,27 @@ func TestFindHeader(t *testing.T) {
 		}
 	}
 
+	rows, _ = wb.Rows("")
+	_, _, err = FindHeader(rows, 10, "Museum Name", "Museum Type", "Coverage", "Region")
+	rows.Close()
+	var he *HeaderError
+	if !errors.As(err, &he) {
+		t.Fatalf("error %v, want a *HeaderError", err)
+	}
+	if he.File != "visits.csv" || he.Sheet != "" || he.Row != 4 || he.Found() != 2 || he.MaxRows != 10 ||
+		strings.Join(he.Missing, "|") != "Museum Type|Region" ||
+		strings.Join(he.Present, "|") != "Museum Name|Museum Group|January 2019|Coverage" {
+		t.Errorf("HeaderError %+v", he)
+	}
+
+	empty, _ := openBytes("empty.csv", nil)
+	rows, _ = empty.Rows("")
+	_, _, err = FindHeader(rows, 10, "a", "b")
+	rows.Close()
+	if !errors.As(err, &he) || he.Row != 0 || he.Found() != 0 || !strings.Contains(err.Error(), "empty.csv: header row not found: the sheet has no rows") {
+		t.Errorf("empty sheet: %v %+v", err, he)
+	}
+
 	bad, _ := openBytes("bad.csv", []byte("a,b\"c\n"))
 	rows, _ = bad.Rows("")
 	if _, _, err := FindHeader(rows, 5, "a"); !errors.Is(err, ErrCorrupt) {

@@ -283,6 +283,9 @@ func (r *rowIter) Next() bool {
 	}
 }
 
+// fileSheet names the file and the sheet for FindHeader's errors.
+func (r *rowIter) fileSheet() (file, sheet string) { return r.b.name, r.sheet }
+
 func (r *rowIter) where() string {
 	if r.sheet == "" {
 		return r.b.name

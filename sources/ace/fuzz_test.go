@@ -22,7 +22,7 @@ func FuzzInvestmentProgramme(f *testing.F) {
 	f.Add([]byte("Applicant Name,Local authority\n"))
 	f.Add([]byte("PK\x03\x04garbage"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = readInvestmentProgramme(context.Background(), fuzzFile(t, b), "f.csv", func(string, int, ...any) error { return nil })
+		_ = readInvestmentProgramme(context.Background(), fuzzFile(t, b), "f.csv", nil, func(string, int, ...any) error { return nil })
 	})
 }
 
@@ -31,7 +31,7 @@ func FuzzProjectGrants(f *testing.F) {
 		"Dominic Bouffard,Art Show at  Gallery 46,23336,2024-04-02 00:00:00,April,Q1,London,Southwark,Visual arts,\"£30,000 and below\",,\r\n"))
 	f.Add([]byte("Recipient,Award amount,Award date,Local authority\nx,1,31/02/2024,y\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = readProjectGrants(context.Background(), fuzzFile(t, b), "f.csv", func(string, string, int, pgRow) error { return nil })
+		_ = readProjectGrants(context.Background(), fuzzFile(t, b), "f.csv", nil, func(string, string, int, pgRow) error { return nil })
 	})
 }
 

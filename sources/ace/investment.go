@@ -67,6 +67,7 @@ type ipLayout struct {
 	offerDate  *time.Time
 	startYear  int
 	headerText string
+	notes      []string // sources.MissingOptional's warnings
 }
 
 // Info describes the source.
@@ -182,7 +183,7 @@ func (InvestmentProgramme) Identify(ctx context.Context, rel *sources.Release, f
 // findIPHeader finds the sheet and row holding the Investment Programme header (the xlsx names its
 // sheet "data"; a CSV has one sheet) and returns its layout.
 func findIPHeader(wb sheets.Workbook, file string) (sheet string, rows sheets.Rows, lay ipLayout, err error) {
-	var firstErr error
+	var closest error
 	for _, sh := range wb.Sheets() {
 		r, err := wb.Rows(sh)
 		if err != nil {
@@ -192,9 +193,7 @@ func findIPHeader(wb sheets.Workbook, file string) (sheet string, rows sheets.Ro
 		if err != nil {
 			r.Close()
 			if errors.Is(err, sheets.ErrHeaderNotFound) {
-				if firstErr == nil {
-					firstErr = &sources.LayoutError{File: file, Sheet: sh, Expected: ipName, Detail: err.Error()}
-				}
+				closest = sources.CloserHeader(closest, err)
 				continue
 			}
 			return "", nil, ipLayout{}, err
@@ -206,10 +205,10 @@ func findIPHeader(wb sheets.Workbook, file string) (sheet string, rows sheets.Ro
 		}
 		return sh, r, lay, nil
 	}
-	if firstErr == nil {
-		firstErr = &sources.LayoutError{File: file, Expected: ipName, Detail: "the workbook has no sheets"}
+	if closest == nil {
+		return "", nil, ipLayout{}, &sources.LayoutError{File: file, Expected: ipName, Detail: "the workbook has no sheets"}
 	}
-	return "", nil, ipLayout{}, firstErr
+	return "", nil, ipLayout{}, sources.HeaderLayoutError(file, closest)
 }
 
 // ipColumns matches the header row: fixed headers by exact normalised text, the type and offer
@@ -252,6 +251,12 @@ func ipColumns(file, sheet string, header []sheets.Cell) (ipLayout, error) {
 			Nearest: sources.Nearest("2023-26 Annual Funding (Offered 4 Nov 2022)", texts, 3),
 			Detail:  "want a column named YYYY-YY Annual Funding"}
 	}
+	cols[texts[lay.typeCol]], cols[lay.headerText] = lay.typeCol, lay.offerCol // matched by pattern
+	var expected []string
+	if lay.period == "2023-26" { // the 2023-26 data as published (xlsx and CSV export) has these
+		expected = []string{ipAvg1822, ipExt2223, ipRegion, ipConst, ipComments}
+	}
+	lay.notes = sources.MissingOptional(file, sheet, header, cols, expected...)
 	return lay, nil
 }
 
@@ -268,15 +273,17 @@ func (InvestmentProgramme) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	return readInvestmentProgramme(ctx, f.Path, f.Filename, func(sheet string, row int, values ...any) error {
+	return readInvestmentProgramme(ctx, f.Path, f.Filename, ld.Note, func(sheet string, row int, values ...any) error {
 		return w.Append(f.Filename, sheet, row, values...)
 	})
 }
 
 // readInvestmentProgramme calls fn with the raw table's values for every organisation row. Blank
 // rows (the xlsx ends with ten) are skipped; a row with figures but no applicant name, an unknown
-// type or flag, or an amount that is not a number is an error naming the cell.
-func readInvestmentProgramme(ctx context.Context, path, file string, fn func(sheet string, row int, values ...any) error) error {
+// type or flag, or an amount that is not a number is an error naming the cell. Optional columns
+// missing in a way that looks like a mistake (sources.MissingOptional) are passed to note (when
+// not nil).
+func readInvestmentProgramme(ctx context.Context, path, file string, note func(...string), fn func(sheet string, row int, values ...any) error) error {
 	wb, err := sheets.Open(path)
 	if err != nil {
 		return err
@@ -287,6 +294,9 @@ func readInvestmentProgramme(ctx context.Context, path, file string, fn func(she
 		return err
 	}
 	defer rows.Close()
+	if note != nil {
+		note(lay.notes...)
+	}
 	cellErr := func(col int, v string, e error) error {
 		return &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: col, Value: v, Err: e}
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,6 +79,9 @@ func TestInvestmentProgrammeReferenceExport(t *testing.T) {
 	res := e.Ingest("ace-investment-programme", sources.Options{From: path})
 	if got := res.Loads[0].Release.Key(); got != "investment-programme-2023-26@2022-11-04" {
 		t.Errorf("release = %s", got)
+	}
+	if notes := res.Loads[0].Notes; len(notes) > 0 {
+		t.Errorf("the real export loads with notes: %q", notes)
 	}
 	e.Build("core.funding_awards", "core.funding_unresolved")
 
@@ -188,5 +192,29 @@ func TestProjectGrantsCSVExport(t *testing.T) {
 		"Somerset Arts Trust | 45000 | 2024-04-02 | Somerset West and Taunton | £30,001 and above | 5"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// TestInvestmentProgrammeMissingColumnsNote: a 2023-26 file without columns that the 2023-26 data
+// has loads, noting each one; a renamed column is noted with the header found instead.
+func TestInvestmentProgrammeMissingColumnsNote(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ip.csv")
+	body := "Applicant Name,\"Type of organisation\n(NPO/IPSO/Transfer)\",2023-26 Annual Funding (Offered 4 Nov 2022),Main Discipline,ACE Area,ONS Region,Constituency,Local authority,Levelling Up For Culture Place,Priority Place,Comments\r\n" +
+		"A,NPO,\"£1,000\",Music,London,London,Holborn and St Pancras,Camden,Non-LUCP,Non-Priority place,\r\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := fundingtest.New(t, "").Ingest("ace-investment-programme", sources.Options{From: p})
+	if len(res.Loads) != 1 || res.Loads[0].Rows != 1 {
+		t.Fatalf("loads %+v", res.Loads)
+	}
+	notes := res.Loads[0].Notes
+	want := []string{
+		`ip.csv: optional column "2018-22 Average Annual Funding (Figure accurate at April 2018)" not found, loaded as empty; files of this layout have it`,
+		`ip.csv: optional column "2022/23 Annual Funding (Extension year)" not found, loaded as empty; files of this layout have it`,
+		`ip.csv: optional column "ONS region" not found, loaded as empty; nearest header found: "ONS Region"`,
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes\n%q\nwant\n%q", notes, want)
 	}
 }

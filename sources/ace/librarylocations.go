@@ -144,7 +144,7 @@ func (LibraryLocations) Identify(ctx context.Context, rel *sources.Release, file
 			return err
 		}
 		defer wb.Close()
-		y, err := readLocations(ctx, wb, files[0].Name, nil)
+		y, err := readLocations(ctx, wb, files[0].Name, nil, nil)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (LibraryLocations) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	_, err = readLocations(ctx, wb, f.Filename, func(s librarySite) error {
+	_, err = readLocations(ctx, wb, f.Filename, ld.Note, func(s librarySite) error {
 		if err := sites.Append(f.Filename, s.sheet, s.row, s.values...); err != nil {
 			return err
 		}
@@ -218,9 +218,10 @@ type librarySite struct {
 }
 
 // readLocations finds the sheet with the dataset's header, reads every library and calls emit
-// (when not nil). It returns the latest "Statutory in YYYY" year.
-func readLocations(ctx context.Context, wb sheets.Workbook, file string, emit func(librarySite) error) (int, error) {
-	var lastErr error
+// (when not nil). It returns the latest "Statutory in YYYY" year. Optional columns missing in a
+// way that looks like a mistake (sources.MissingOptional) are passed to note (when not nil).
+func readLocations(ctx context.Context, wb sheets.Workbook, file string, note func(...string), emit func(librarySite) error) (int, error) {
+	var closest error
 	for _, sheet := range wb.Sheets() {
 		rows, err := wb.Rows(sheet)
 		if err != nil {
@@ -230,20 +231,22 @@ func readLocations(ctx context.Context, wb sheets.Workbook, file string, emit fu
 		if err != nil {
 			rows.Close()
 			if errors.Is(err, sheets.ErrHeaderNotFound) {
-				lastErr = err
+				closest = sources.CloserHeader(closest, err)
 				continue
 			}
 			return 0, err
 		}
-		y, err := readLocationRows(ctx, rows, file, sheet, header, emit)
+		y, err := readLocationRows(ctx, rows, file, sheet, header, note, emit)
 		rows.Close()
 		return y, err
 	}
-	return 0, &sources.LayoutError{File: file, Expected: hdrReportingService, Nearest: wb.Sheets(),
-		Detail: fmt.Sprintf("no sheet has the Reporting service, Name and Type header (%v)", lastErr)}
+	if closest == nil {
+		return 0, &sources.LayoutError{File: file, Expected: hdrReportingService, Detail: "the workbook has no sheets"}
+	}
+	return 0, sources.HeaderLayoutError(file, closest)
 }
 
-func readLocationRows(ctx context.Context, rows sheets.Rows, file, sheet string, header []sheets.Cell, emit func(librarySite) error) (int, error) {
+func readLocationRows(ctx context.Context, rows sheets.Rows, file, sheet string, header []sheets.Cell, note func(...string), emit func(librarySite) error) (int, error) {
 	optional := append(append([]string{hdrServiceCode, "Upper tier local authority", "Year opened", "Year closed",
 		"Operating organisation", "Department", "Co-located", "Co-located other text", "Hours open per week",
 		"Staffed hours per week", "Automated", "Email or website", "Rural urban classification code",
@@ -267,17 +270,24 @@ func readLocationRows(ctx context.Context, rows sheets.Rows, file, sheet string,
 				byYear[y] = &yearCol{y, -1, -1}
 			}
 			byYear[y].statutory = i
+			cols[h] = i // matched by pattern: never offered as a missing column's nearest
 		} else if m := operationRe.FindStringSubmatch(h); m != nil {
 			y, _ := strconv.Atoi(m[1])
 			if byYear[y] == nil {
 				byYear[y] = &yearCol{y, -1, -1}
 			}
 			byYear[y].operation = i
+			cols[h] = i
 		} else if m := openingRe.FindStringSubmatch(h); m != nil {
 			opening = append(opening, named{i, m[1]})
+			cols[h] = i
 		} else if m := coLocatedRe.FindStringSubmatch(h); m != nil && h != "Co-located other text" {
 			coLocated = append(coLocated, named{i, m[1]})
+			cols[h] = i
 		}
+	}
+	if note != nil {
+		note(sources.MissingOptional(file, sheet, header, cols)...)
 	}
 	if len(byYear) == 0 {
 		return 0, &sources.LayoutError{File: file, Sheet: sheet, Expected: "Statutory in YYYY", Detail: "no statutory-status column"}

@@ -56,7 +56,12 @@ func readLocationsFile(t testing.TB, path string) (int, []librarySite, error) {
 	}
 	defer wb.Close()
 	var out []librarySite
-	y, err := readLocations(context.Background(), wb, filepath.Base(path), func(s librarySite) error {
+	note := func(notes ...string) {
+		for _, n := range notes {
+			t.Errorf("%s: unexpected note: %s", path, n)
+		}
+	}
+	y, err := readLocations(context.Background(), wb, filepath.Base(path), note, func(s librarySite) error {
 		out = append(out, s)
 		return nil
 	})
@@ -114,10 +119,65 @@ func TestLocationsBadCellNamesIt(t *testing.T) {
 
 func TestLocationsMissingHeader(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "l.csv")
-	os.WriteFile(path, []byte("Reporting service,Name,Type,Hours open\nA,B,C,1\n"), 0o644)
+	os.WriteFile(path, []byte("Reporting service,Name,Type,Remarks\nA,B,C,1\n"), 0o644)
 	_, _, err := readLocationsFile(t, path)
 	if !errors.Is(err, sources.ErrLayout) || !strings.Contains(err.Error(), "Statutory in YYYY") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestLocationsRenamedColumns checks the messages for a renamed or dropped column: a required one
+// fails naming the file, the row and the header with the nearest one found; an optional one loads
+// as empty with a note naming the header found instead.
+func TestLocationsRenamedColumns(t *testing.T) {
+	site := map[string]string{"Reporting service": "A", "Name": "B", "Type": "Static Library", "Statutory in 2023": "Yes", "Year opened": "1975"}
+	rewrite := func(t *testing.T, from, to string) string {
+		path := locationsFixture(t, site)
+		b, _ := os.ReadFile(path)
+		b = bytes.Replace(b, []byte(from), []byte(to), 1)
+		os.WriteFile(path, b, 0o644)
+		return path
+	}
+	read := func(path string) ([]librarySite, []string, error) {
+		wb, err := sheets.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wb.Close()
+		var sites []librarySite
+		var notes []string
+		_, err = readLocations(context.Background(), wb, filepath.Base(path), func(n ...string) { notes = append(notes, n...) },
+			func(s librarySite) error { sites = append(sites, s); return nil })
+		return sites, notes, err
+	}
+	for _, tc := range []struct{ from, to, want string }{
+		{`,Type,`, `,Library type,`, `basic-dataset-for-libraries-2023-enhanced.csv: header "Type" not found (row 1, the closest to the header); nearest headers found: ["Library type"]`},
+		{`,Name,`, `,`, `basic-dataset-for-libraries-2023-enhanced.csv: header "Name" not found (row 1, the closest to the header)`},
+		{`,Name,Type,`, `,`, `header "Name" not found (row 1, the closest to the header); row 1 also lacks ["Type"]`},
+		{`Reporting service,Reporting service code,Name,Type,`, `Service,Code,`, `basic-dataset-for-libraries-2023-enhanced.csv: header "Reporting service" not found; nearest headers found: ["Service"]; no row in the first 10 rows holds any of ["Reporting service" "Name" "Type"]`},
+	} {
+		_, _, err := read(rewrite(t, tc.from, tc.to))
+		var le *sources.LayoutError
+		if !errors.As(err, &le) || !errors.Is(err, sheets.ErrHeaderNotFound) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s -> %s: err =\n%v\nwant a layout error containing\n%s", tc.from, tc.to, err, tc.want)
+		}
+	}
+
+	sites, notes, err := read(rewrite(t, `,Year opened,`, `,Year Opened (approx),`))
+	if err != nil || len(sites) != 1 {
+		t.Fatalf("renamed optional column: %d sites, err %v", len(sites), err)
+	}
+	if sites[0].values[14] != nil {
+		t.Errorf("Year opened = %#v, want NULL", sites[0].values[14])
+	}
+	want := `basic-dataset-for-libraries-2023-enhanced.csv: optional column "Year opened" not found, loaded as empty; nearest header found: "Year Opened (approx)"`
+	if len(notes) != 1 || notes[0] != want {
+		t.Errorf("notes %q, want [%q]", notes, want)
+	}
+
+	// A dropped optional column that nothing resembles loads silently: releases differ.
+	if _, notes, err := read(rewrite(t, `,Automated,`, `,`)); err != nil || len(notes) != 0 {
+		t.Errorf("dropped Automated column: notes %q, err %v", notes, err)
 	}
 }
 
@@ -216,6 +276,6 @@ func FuzzReadLocations(f *testing.F) {
 			return
 		}
 		defer wb.Close()
-		_, _ = readLocations(context.Background(), wb, "f.csv", func(librarySite) error { return nil })
+		_, _ = readLocations(context.Background(), wb, "f.csv", nil, func(librarySite) error { return nil })
 	})
 }

@@ -132,7 +132,7 @@ func (ProjectGrants) Identify(ctx context.Context, rel *sources.Release, files [
 		return nil
 	}
 	var latest time.Time
-	err := readProjectGrants(ctx, files[0].Path, files[0].Name, func(file, sheet string, row int, g pgRow) error {
+	err := readProjectGrants(ctx, files[0].Path, files[0].Name, nil, func(file, sheet string, row int, g pgRow) error {
 		if g.date.After(latest) {
 			latest = g.date
 		}
@@ -168,7 +168,7 @@ func (ProjectGrants) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	return readProjectGrants(ctx, f.Path, f.Filename, func(file, sheet string, row int, g pgRow) error {
+	return readProjectGrants(ctx, f.Path, f.Filename, ld.Note, func(file, sheet string, row int, g pgRow) error {
 		c := g.cells
 		return w.Append(file, sheet, row, c[0], nullIfEmpty(c[1]), g.amount, g.date, nullIfEmpty(c[4]), nullIfEmpty(c[5]),
 			nullIfEmpty(c[6]), nullIfEmpty(c[7]), nullIfEmpty(c[8]), nullIfEmpty(c[9]), nullIfEmpty(c[10]))
@@ -181,13 +181,15 @@ var pgHeaders = []string{pgRecipient, pgActivity, pgAmount, pgDate, pgMonth, pgQ
 // readProjectGrants finds the awards header (below the title rows, on the sheet that has it) and
 // calls fn for every award. Blank rows and the empty trailing column are skipped; an award without
 // a recipient, amount or date, or with one that does not parse, is an error naming the cell.
-func readProjectGrants(ctx context.Context, filePath, file string, fn func(file, sheet string, row int, g pgRow) error) error {
+// Optional columns missing in a way that looks like a mistake (sources.MissingOptional) are passed
+// to note (when not nil).
+func readProjectGrants(ctx context.Context, filePath, file string, note func(...string), fn func(file, sheet string, row int, g pgRow) error) error {
 	wb, err := sheets.Open(filePath)
 	if err != nil {
 		return err
 	}
 	defer wb.Close()
-	var lastErr error
+	var closest error
 	for _, sheet := range wb.Sheets() {
 		rows, err := wb.Rows(sheet)
 		if err != nil {
@@ -197,26 +199,29 @@ func readProjectGrants(ctx context.Context, filePath, file string, fn func(file,
 		if err != nil {
 			rows.Close()
 			if errors.Is(err, sheets.ErrHeaderNotFound) {
-				lastErr = &sources.LayoutError{File: file, Sheet: sheet, Expected: pgRecipient, Detail: err.Error()}
+				closest = sources.CloserHeader(closest, err)
 				continue
 			}
 			return err
 		}
-		err = readPGRows(ctx, rows, file, sheet, header, fn)
+		err = readPGRows(ctx, rows, file, sheet, header, note, fn)
 		rows.Close()
 		return err
 	}
-	if lastErr == nil {
-		lastErr = &sources.LayoutError{File: file, Expected: pgRecipient, Detail: "the workbook has no sheets"}
+	if closest == nil {
+		return &sources.LayoutError{File: file, Expected: pgRecipient, Detail: "the workbook has no sheets"}
 	}
-	return lastErr
+	return sources.HeaderLayoutError(file, closest)
 }
 
-func readPGRows(ctx context.Context, rows sheets.Rows, file, sheet string, header []sheets.Cell, fn func(string, string, int, pgRow) error) error {
+func readPGRows(ctx context.Context, rows sheets.Rows, file, sheet string, header []sheets.Cell, note func(...string), fn func(string, string, int, pgRow) error) error {
 	cols, err := sources.MatchColumns(file, sheet, header, []string{pgRecipient, pgAmount, pgDate, pgLA},
 		[]string{pgActivity, pgMonth, pgQuarter, pgArea, pgDiscip, pgStrand, pgPriority})
 	if err != nil {
 		return err
+	}
+	if note != nil {
+		note(sources.MissingOptional(file, sheet, header, cols)...)
 	}
 	g := pgRow{cells: make([]string, len(pgHeaders))}
 	for rows.Next() {

@@ -273,6 +273,7 @@ func readIndicatorSheet(ctx context.Context, wb sheets.Workbook, sheet, file str
 	}
 	if sheets.NormalizeHeader(cellText(header, 0)) == "Financial Year" {
 		// Table 2: one row per year, the DCMS total in the next column.
+		// Notes comes and goes between releases: no MissingOptional note.
 		cols, err := sources.MatchColumns(file, sheet, header, []string{"Financial Year", "Total annual visits"}, []string{"Notes"})
 		if err != nil {
 			return "", err

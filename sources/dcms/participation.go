@@ -232,6 +232,7 @@ func readParticipationSheet(ctx context.Context, wb sheets.Workbook, sheet, file
 			codeCol = i
 		}
 	}
+	// ITL1 name and Question are in some tables and not others: no MissingOptional note.
 	cols, err := sources.MatchColumns(file, sheet, header, []string{"Response Breakdown"}, []string{"ITL1 name", "Question"})
 	if err != nil {
 		return true, err

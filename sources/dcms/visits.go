@@ -160,20 +160,16 @@ func (MuseumVisits) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	found, err := readVisits(ctx, f.Path, f.Filename, w.Append)
-	if err != nil {
-		return err
-	}
-	if found == 0 {
-		return &sources.LayoutError{File: f.Filename, Expected: "Museum Name", Detail: "no sheet has a Museum Name and Coverage header"}
-	}
-	return nil
+	_, err = readVisits(ctx, f.Path, f.Filename, w.Append)
+	return err
 }
 
 // appendFunc writes one row (the Writer's Append, or a test's collector).
 type appendFunc func(file, sheet string, row int, values ...any) error
 
-// readVisits reads every visits sheet of the workbook at path and returns how many it read.
+// readVisits reads every visits sheet of the workbook at path and returns how many it read. A
+// workbook without one is a *sources.LayoutError naming the sheet and row that came closest to
+// the Museum Name and Coverage header.
 func readVisits(ctx context.Context, path, file string, emit appendFunc) (int, error) {
 	wb, err := sheets.Open(path)
 	if err != nil {
@@ -181,16 +177,30 @@ func readVisits(ctx context.Context, path, file string, emit appendFunc) (int, e
 	}
 	defer wb.Close()
 	found := 0
+	var closest error
 	for _, sheet := range wb.Sheets() {
 		ok, err := readVisitsSheet(ctx, wb, sheet, file, emit)
-		if err != nil {
+		switch {
+		case errors.Is(err, sheets.ErrHeaderNotFound):
+			closest = sources.CloserHeader(closest, err)
+		case err != nil:
 			return found, err
-		}
-		if ok {
+		case ok:
 			found++
 		}
 	}
-	return found, nil
+	if found > 0 {
+		return found, nil
+	}
+	if closest == nil {
+		return 0, &sources.LayoutError{File: file, Expected: "Museum Name", Detail: "the workbook has no sheets"}
+	}
+	err = sources.HeaderLayoutError(file, closest)
+	var le *sources.LayoutError
+	if errors.As(err, &le) && len(wb.Sheets()) > 1 {
+		le.Detail = strings.TrimPrefix(le.Detail+"; no other sheet came closer", "; ")
+	}
+	return 0, err
 }
 
 // visitPeriod is a parsed period column (current layout) or row (archive layout).
@@ -268,8 +278,8 @@ func parseArchiveRow(label string, fyStart int) (visitPeriod, bool) {
 	return visitPeriod{}, false
 }
 
-// readVisitsSheet reads one sheet; ok is false when the sheet is not a visits table (Cover_sheet,
-// Contents, Notes).
+// readVisitsSheet reads one sheet; a sheet that is not a visits table (Cover_sheet, Contents,
+// Notes) is the error of sheets.FindHeader (matching sheets.ErrHeaderNotFound).
 func readVisitsSheet(ctx context.Context, wb sheets.Workbook, sheet, file string, emit appendFunc) (ok bool, err error) {
 	rows, err := wb.Rows(sheet)
 	if err != nil {
@@ -277,11 +287,11 @@ func readVisitsSheet(ctx context.Context, wb sheets.Workbook, sheet, file string
 	}
 	defer rows.Close()
 	hdrRow, header, err := sheets.FindHeader(rows, 10, "Museum Name", "Coverage")
-	if errors.Is(err, sheets.ErrHeaderNotFound) {
-		return false, nil
-	} else if err != nil {
+	if err != nil {
 		return false, err
 	}
+	// The optional headers tell the current layout (Museum Group) from the archive one (Month), and
+	// Notes comes and goes between releases: their absence is no reason for a MissingOptional note.
 	cols, err := sources.MatchColumns(file, sheet, header, []string{"Museum Name", "Coverage"}, []string{"Museum Group", "Month", "Notes"})
 	if err != nil {
 		return false, err

@@ -2,6 +2,7 @@ package dcms
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,8 +133,26 @@ func TestVisitsBadInputNamesTheCell(t *testing.T) {
 	}
 
 	n, err := readVisits(bg, writeFixture(t, "none.ods", []sheetstest.Sheet{{Name: "Sheet1", Rows: [][]any{{"a", "b"}}}}), "none.ods", (&collector{want: len(VisitsTable.Columns)}).emit)
-	if err != nil || n != 0 {
-		t.Fatalf("a workbook without a visits table: n=%d err=%v", n, err)
+	if !errors.As(err, &le) || n != 0 || le.Sheet != "Sheet1" || le.Expected != "Museum Name" {
+		t.Fatalf("a workbook without a visits table: n=%d err=%v, want a layout error naming Sheet1 and Museum Name", n, err)
+	}
+
+	sh = visitsFixture()
+	for _, s := range sh {
+		for i, r := range s.Rows {
+			for j, c := range r {
+				if c == "Coverage" {
+					s.Rows[i][j] = "Coverage type"
+				}
+			}
+		}
+	}
+	_, err = readVisits(bg, writeFixture(t, "renamed.ods", sh), "renamed.ods", (&collector{want: len(VisitsTable.Columns)}).emit)
+	if !errors.As(err, &le) || le.Expected != "Coverage" || !le.Closest || !slices.Equal(le.Nearest, []string{"Coverage type"}) {
+		t.Fatalf("a renamed Coverage column: err = %v, want a layout error naming Coverage and its nearest header", err)
+	}
+	if want := `renamed.ods sheet "1a": header "Coverage" not found (row 4, the closest to the header); nearest headers found: ["Coverage type"]`; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("message\n%s\nwant it to start\n%s", err, want)
 	}
 }
 

@@ -183,6 +183,7 @@ func (Register) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
+	ld.Note(sources.MissingOptional(f.Filename, sheet, rows.Row(), cols)...)
 	w, err := ld.Writer(ctx, Table.Name)
 	if err != nil {
 		return err

@@ -183,7 +183,9 @@ func (p Population) Load(ctx context.Context, ld *sources.Loader) error {
 
 func loadMYE2(ctx context.Context, rows sheets.Rows, w *sources.Writer, file string, lay layout) error {
 	num, header, err := sheets.FindHeader(rows, 20, "Code", "Name", "All ages")
-	if err != nil {
+	if errors.Is(err, sheets.ErrHeaderNotFound) {
+		return sources.HeaderLayoutError(file, err)
+	} else if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	col := map[string]int{}

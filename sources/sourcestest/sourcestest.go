@@ -143,8 +143,10 @@ func Ingest(t testing.TB, env *sources.Env, src sources.Source, file string, opt
 // TestLoad ingests good (a file in the publisher's real layout, which must yield rows) and checks
 // the driver's contract for this source: loaded, then unchanged on a second ingest; an HTML page
 // and an empty file with good's name fail with fetch.ErrHTML / an empty-file error and change no
-// table. opts may fix dataset and vintage for sources that cannot identify a bare file. It returns
-// the environment holding the good load, for further checks.
+// table. The good load's notes are logged, and one warning of a missing optional column
+// (sources.MissingOptional) fails the test: a file in the real layout has them all. opts may fix
+// dataset and vintage for sources that cannot identify a bare file. It returns the environment
+// holding the good load, for further checks.
 func TestLoad(t *testing.T, src sources.Source, good string, opts sources.Options) *sources.Env {
 	t.Helper()
 	env := Env(t)
@@ -159,6 +161,12 @@ func TestLoad(t *testing.T, src sources.Source, good string, opts sources.Option
 			t.Fatalf("%s: %s: status %s (%v)", id, good, l.Status, l.Err)
 		}
 		rows += l.Rows
+		for _, n := range l.Notes {
+			t.Logf("%s: note: %s", id, n)
+			if strings.Contains(n, ": optional column ") {
+				t.Errorf("%s: a good file warns of a missing optional column (sources.MissingOptional): %s", id, n)
+			}
+		}
 	}
 	if rows == 0 {
 		t.Fatalf("%s: %s loaded no rows", id, good)
