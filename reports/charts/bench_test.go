@@ -37,9 +37,7 @@ func BenchmarkDrawSVG(b *testing.B) {
 func BenchmarkRasterise(b *testing.B) {
 	c := sample()
 	for b.Loop() {
-		p, _ := c.plot()
-		ic := vgimg.NewWith(vgimg.UseWH(width, plotHeight), vgimg.UseDPI(pngDPI))
-		c.drawAll(draw.New(ic), p, c.footerLines())
+		raster(c)
 	}
 }
 
