@@ -2,11 +2,10 @@ package charts
 
 import (
 	"bytes"
-	"image"
 	"testing"
 
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -26,7 +25,7 @@ func BenchmarkDrawSVG(b *testing.B) {
 	for b.Loop() {
 		p, _ := c.plot()
 		sc := vgsvg.New(width, plotHeight)
-		c.drawAll(draw.New(sc), p, c.footerLines())
+		c.drawAll(draw.New(sc), p, c.footerLines(), true)
 		var sb bytes.Buffer
 		if _, err := sc.WriteTo(&sb); err != nil {
 			b.Fatal(err)
@@ -37,19 +36,24 @@ func BenchmarkDrawSVG(b *testing.B) {
 func BenchmarkRasterise(b *testing.B) {
 	c := sample()
 	for b.Loop() {
-		raster(c)
+		raster(c).release()
 	}
 }
 
-func raster(c *Chart) *image.RGBA {
+// raster draws the chart's PNG image as Draw does (the caller releases the canvas).
+func raster(c *Chart) *rasterCanvas {
 	p, _ := c.plot()
-	ic := vgimg.NewWith(vgimg.UseWH(width, plotHeight), vgimg.UseDPI(pngDPI))
-	c.drawAll(draw.New(ic), p, c.footerLines())
-	return ic.Image().(*image.RGBA)
+	p.BackgroundColor = nil
+	footer := c.footerLines()
+	rc := newRasterCanvas(width, plotHeight+vg.Length(len(footer)+1)*lineHeight)
+	c.drawAll(draw.New(rc), p, footer, false)
+	return rc
 }
 
 func BenchmarkEncodePaletted(b *testing.B) {
-	img := raster(sample())
+	rc := raster(sample())
+	defer rc.release()
+	img := rc.img
 	for b.Loop() {
 		var pb bytes.Buffer
 		if err := encodePNG(&pb, img); err != nil {
@@ -59,7 +63,9 @@ func BenchmarkEncodePaletted(b *testing.B) {
 }
 
 func BenchmarkEncodeRGBA(b *testing.B) {
-	img := raster(sample())
+	rc := raster(sample())
+	defer rc.release()
+	img := rc.img
 	for b.Loop() {
 		var pb bytes.Buffer
 		if err := pngEncoder.Encode(&pb, img); err != nil {

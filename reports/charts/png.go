@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
@@ -44,60 +45,117 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 // fully opaque.
 func paletted(img *image.RGBA) *image.Paletted {
 	b := img.Bounds()
-	counts := map[uint32]int{}
+	var counts colourTable
+	counts.init(1 << 12)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
-		last, run := uint32(0), 0
-		for i := 0; i < len(row); i += 4 {
-			if row[i+3] != 0xff {
-				return nil
-			}
-			c := uint32(row[i])<<16 | uint32(row[i+1])<<8 | uint32(row[i+2])
-			if run > 0 && c == last {
+		// Pixels are compared as little-endian words (R, G, B, A from the low byte): a chart is
+		// mostly long runs of one colour.
+		last, run := uint32(0), int32(0)
+		for i := 0; i+4 <= len(row); i += 4 {
+			w := binary.LittleEndian.Uint32(row[i:])
+			if run > 0 && w == last {
 				run++
 				continue
 			}
-			if run > 0 {
-				counts[last] += run
+			if w>>24 != 0xff {
+				return nil
 			}
-			last, run = c, 1
+			if run > 0 {
+				*counts.at(rgb(last)) += run
+			}
+			last, run = w, 1
 		}
 		if run > 0 {
-			counts[last] += run
+			*counts.at(rgb(last)) += run
 		}
 	}
-	colours := make([]uint32, 0, len(counts))
-	for c := range counts {
-		colours = append(colours, c)
-	}
+	colours := counts.keys()
 	// Most used first; ties by value, so the palette (and the file) is deterministic.
 	sort.Slice(colours, func(i, j int) bool {
-		if counts[colours[i]] != counts[colours[j]] {
-			return counts[colours[i]] > counts[colours[j]]
+		ci, cj := *counts.at(colours[i]), *counts.at(colours[j])
+		if ci != cj {
+			return ci > cj
 		}
 		return colours[i] < colours[j]
 	})
 	n := min(len(colours), 256)
 	pal := make(color.Palette, n)
-	index := make(map[uint32]uint8, len(colours))
+	index := &counts // reused: colour → palette index
 	for i, c := range colours[:n] {
 		pal[i] = color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xff}
-		index[c] = uint8(i)
+		*index.at(c) = int32(i)
 	}
 	for _, c := range colours[n:] {
-		index[c] = nearest(colours[:n], c)
+		*index.at(c) = int32(nearest(colours[:n], c))
 	}
 	out := image.NewPaletted(b, pal)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
 		dst := out.Pix[out.PixOffset(b.Min.X, y):out.PixOffset(b.Max.X, y)]
-		last, idx := uint32(1<<31), uint8(0)
-		for i, j := 0, 0; i < len(row); i, j = i+4, j+1 {
-			c := uint32(row[i])<<16 | uint32(row[i+1])<<8 | uint32(row[i+2])
-			if c != last {
-				last, idx = c, index[c]
+		last, idx := uint32(0), uint8(0) // alpha is never 0 here: 0 matches no pixel
+		for i, j := 0, 0; i+4 <= len(row); i, j = i+4, j+1 {
+			w := binary.LittleEndian.Uint32(row[i:])
+			if w != last {
+				last, idx = w, uint8(*index.at(rgb(w)))
 			}
 			dst[j] = idx
+		}
+	}
+	return out
+}
+
+// rgb turns a little-endian RGBA pixel word into 0xRRGGBB.
+func rgb(w uint32) uint32 { return w&0xff<<16 | w&0xff00 | w>>16&0xff }
+
+// colourTable maps 24-bit colours to a count or an index: open addressing with linear probing,
+// several times faster than a Go map on the two passes over every pixel.
+type colourTable struct {
+	slots []uint32 // colour+1; 0 is empty
+	vals  []int32
+	n     int
+}
+
+func (t *colourTable) init(size int) {
+	t.slots, t.vals, t.n = make([]uint32, size), make([]int32, size), 0
+}
+
+// at returns the value of colour c, adding it (as 0) when absent.
+func (t *colourTable) at(c uint32) *int32 {
+	mask := uint32(len(t.slots) - 1)
+	k := c + 1
+	for i := (c * 0x9E3779B1) >> 16 & mask; ; i = (i + 1) & mask {
+		switch t.slots[i] {
+		case k:
+			return &t.vals[i]
+		case 0:
+			if 2*(t.n+1) > len(t.slots) {
+				t.grow()
+				return t.at(c)
+			}
+			t.slots[i] = k
+			t.n++
+			return &t.vals[i]
+		}
+	}
+}
+
+func (t *colourTable) grow() {
+	old, vals := t.slots, t.vals
+	t.init(2 * len(old))
+	for i, k := range old {
+		if k != 0 {
+			*t.at(k - 1) = vals[i]
+		}
+	}
+}
+
+// keys returns the colours in the table, in no particular order.
+func (t *colourTable) keys() []uint32 {
+	out := make([]uint32, 0, t.n)
+	for _, k := range t.slots {
+		if k != 0 {
+			out = append(out, k-1)
 		}
 	}
 	return out

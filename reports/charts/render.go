@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"image"
 	"image/color"
 	"math"
 	"os"
@@ -17,7 +16,6 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
@@ -69,25 +67,31 @@ func Draw(c *Chart) (svg, png []byte, err error) {
 	height := plotHeight + vg.Length(len(footer)+1)*lineHeight
 
 	sc := vgsvg.New(width, height)
-	c.drawAll(draw.New(sc), p, footer)
+	c.drawAll(draw.New(sc), p, footer, true)
 	var sb bytes.Buffer
 	if _, err := sc.WriteTo(&sb); err != nil {
 		return nil, nil, fmt.Errorf("writing SVG of %s: %w", c.ID, err)
 	}
 	svg = c.annotateSVG(sb.Bytes())
 
-	ic := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI))
-	c.drawAll(draw.New(ic), p, footer)
+	// The raster starts white: no background fills.
+	p.BackgroundColor = nil
+	rc := newRasterCanvas(width, height)
+	defer rc.release()
+	c.drawAll(draw.New(rc), p, footer, false)
 	var pb bytes.Buffer
-	if err := encodePNG(&pb, ic.Image().(*image.RGBA)); err != nil {
+	if err := encodePNG(&pb, rc.img); err != nil {
 		return nil, nil, fmt.Errorf("writing PNG of %s: %w", c.ID, err)
 	}
 	return svg, pb.Bytes(), nil
 }
 
-func (c *Chart) drawAll(dc draw.Canvas, p *plot.Plot, footer []string) {
-	dc.SetColor(color.White)
-	dc.Fill(dc.Rectangle.Path())
+// drawAll draws the plot and the footer; background fills the canvas white first.
+func (c *Chart) drawAll(dc draw.Canvas, p *plot.Plot, footer []string, background bool) {
+	if background {
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+	}
 	footerH := vg.Length(len(footer)+1) * lineHeight
 	top := draw.Crop(dc, 0, 0, footerH, 0)
 	p.Draw(top)
