@@ -24,17 +24,12 @@ type amountRow struct {
 
 // awardsBy sums awards by the given grouping columns, for one area ("" for all).
 func (s *Site) awardsBy(ctx context.Context, area string, cols ...string) ([]amountRow, error) {
-	k1, k2 := "coalesce("+cols[0]+", 'not stated')", "''"
-	if len(cols) > 1 {
-		k2 = "coalesce(" + cols[1] + ", 'not stated')"
-	}
-	where, args := "amount_gbp IS NOT NULL", []any{}
 	if area != "" {
-		where += " AND coalesce(current_area_code, area_code) = ?"
-		args = append(args, area)
+		return s.areaAwardsBy(ctx, area, cols...)
 	}
+	k1, k2 := groupKeys(cols)
 	q := fmt.Sprintf(`SELECT %s AS k1, %s AS k2, count(*)::INTEGER, sum(amount_gbp)::DOUBLE, sum(annual_amount_gbp)::DOUBLE
-		FROM core.funding_awards WHERE %s GROUP BY ALL ORDER BY 4 DESC, 1, 2`, k1, k2, where)
+		FROM core.funding_awards WHERE amount_gbp IS NOT NULL GROUP BY ALL ORDER BY 4 DESC, 1, 2`, k1, k2)
 	var out []amountRow
 	err := scanAll(ctx, s.db, tAwards, q, func(r *sql.Rows) error {
 		var x amountRow
@@ -45,7 +40,7 @@ func (s *Site) awardsBy(ctx context.Context, area string, cols ...string) ([]amo
 		x.Annual = nf(ann)
 		out = append(out, x)
 		return nil
-	}, args...)
+	})
 	return out, err
 }
 
@@ -71,27 +66,33 @@ func (s *Site) returnsBy(ctx context.Context, area string) ([]amountRow, error) 
 }
 
 func (s *Site) awardsCite(ctx context.Context, area string) (charts.Citation, error) {
-	where, args := "", []any{}
+	var pairs [][2]string
+	var err error
 	if area != "" {
-		where, args = " WHERE coalesce(current_area_code, area_code) = ?", []any{area}
+		pairs, err = s.areaAwardRefs(ctx, area)
+	} else {
+		err = scanAll(ctx, s.db, tAwards, `SELECT DISTINCT coalesce(source, ''), coalesce(release, '') FROM core.funding_awards ORDER BY 1, 2`,
+			func(r *sql.Rows) error {
+				var p [2]string
+				if err := r.Scan(&p[0], &p[1]); err != nil {
+					return err
+				}
+				pairs = append(pairs, p)
+				return nil
+			})
 	}
 	var refs []string
-	err := scanAll(ctx, s.db, tAwards, `SELECT DISTINCT coalesce(source, ''), coalesce(release, '') FROM core.funding_awards`+where+` ORDER BY 1, 2`,
-		func(r *sql.Rows) error {
-			var src, rel string
-			if err := r.Scan(&src, &rel); err != nil {
-				return err
-			}
-			switch {
-			case rel != "" && len(s.releasesOf(src)) > 0:
-				refs = append(refs, src+":"+rel)
-			case rel != "":
-				refs = append(refs, rel)
-			case src != "":
-				refs = append(refs, src)
-			}
-			return nil
-		}, args...)
+	for _, p := range pairs {
+		src, rel := p[0], p[1]
+		switch {
+		case rel != "" && len(s.releasesOf(src)) > 0:
+			refs = append(refs, src+":"+rel)
+		case rel != "":
+			refs = append(refs, rel)
+		case src != "":
+			refs = append(refs, src)
+		}
+	}
 	return s.cite(uniq(refs), fbFunding), err
 }
 
@@ -167,10 +168,9 @@ func (s *Site) fundingSection(ctx context.Context, a Area, sec *section) error {
 			if err != nil {
 				return err
 			}
-			var from, to string
-			if err := s.db.QueryRow(ctx, `SELECT coalesce(min(award_date)::VARCHAR, ''), coalesce(max(award_date)::VARCHAR, '')
-				FROM core.funding_awards WHERE coalesce(current_area_code, area_code) = ? AND amount_gbp IS NOT NULL`, a.Code).Scan(&from, &to); err != nil {
-				return fmt.Errorf("reading %s: %w", tAwards, err)
+			from, to, err := s.areaAwardSpan(ctx, a.Code)
+			if err != nil {
+				return err
 			}
 			tot, n := total(byFunder), 0
 			for _, r := range byFunder {

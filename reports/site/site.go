@@ -85,6 +85,7 @@ type Site struct {
 	pageSet   map[string]bool
 	tableIDs  map[string]bool
 	pageTmpls map[string]*template.Template
+	awards    areaAwards // per-area funding sums, read once
 	mu        sync.Mutex // guards the counters, tableIDs and pageTmpls while councils are written in parallel
 	pages     int
 	charts    int
