@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"bytes"
 	"encoding/binary"
 	"image"
 	"image/color"
@@ -36,6 +37,7 @@ func (b *pngBuffers) Put(v *png.EncoderBuffer) { b.p.Put(v) }
 // a fraction of the time and the files are smaller.
 func encodePNG(w io.Writer, img *image.RGBA) error {
 	if p := paletted(img); p != nil {
+		defer palettedPix.Put(&p.Pix)
 		return pngEncoder.Encode(w, p)
 	}
 	return pngEncoder.Encode(w, img)
@@ -43,31 +45,55 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 
 // paletted returns img quantised to at most 256 colours, or nil when img has a pixel that is not
 // fully opaque.
+//
+// A chart is mostly long runs of one colour and rows like the row above, so the image is read
+// once as runs (pixels compared as little-endian words, R, G, B, A from the low byte, eight bytes
+// at a time along a run), a row equal to the one above costs a comparison, and the paletted
+// image is written from the runs.
 func paletted(img *image.RGBA) *image.Paletted {
 	b := img.Bounds()
 	var counts colourTable
 	counts.init(1 << 12)
+	type run struct {
+		w uint32 // the pixel
+		n int32  // how many
+	}
+	var runs []run
+	starts := make([]int, 0, b.Dy()+1) // runs of row y: runs[starts[y]:starts[y+1]]; -1: as the row above
+	var prev []byte
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
-		// Pixels are compared as little-endian words (R, G, B, A from the low byte): a chart is
-		// mostly long runs of one colour.
-		last, run := uint32(0), int32(0)
-		for i := 0; i+4 <= len(row); i += 4 {
-			w := binary.LittleEndian.Uint32(row[i:])
-			if run > 0 && w == last {
-				run++
-				continue
+		if prev != nil && bytes.Equal(row, prev) {
+			starts = append(starts, -1)
+			// Count the row again: its runs are the last non-repeated row's.
+			for _, r := range runs[lastRuns(starts):] {
+				*counts.at(rgb(r.w)) += r.n
 			}
+			continue
+		}
+		starts = append(starts, len(runs))
+		prev = row
+		for i := 0; i+4 <= len(row); {
+			w := binary.LittleEndian.Uint32(row[i:])
 			if w>>24 != 0xff {
 				return nil
 			}
-			if run > 0 {
-				*counts.at(rgb(last)) += run
+			pat := uint64(w) | uint64(w)<<32
+			j := i + 4
+			for j+8 <= len(row) && binary.LittleEndian.Uint64(row[j:]) == pat {
+				j += 8
 			}
-			last, run = w, 1
-		}
-		if run > 0 {
-			*counts.at(rgb(last)) += run
+			for j+4 <= len(row) && binary.LittleEndian.Uint32(row[j:]) == w {
+				j += 4
+			}
+			n := int32((j - i) / 4)
+			if k := len(runs) - 1; k >= starts[len(starts)-1] && runs[k].w == w {
+				runs[k].n += n
+			} else {
+				runs = append(runs, run{w, n})
+			}
+			*counts.at(rgb(w)) += n
+			i = j
 		}
 	}
 	colours := counts.keys()
@@ -89,20 +115,50 @@ func paletted(img *image.RGBA) *image.Paletted {
 	for _, c := range colours[n:] {
 		*index.at(c) = int32(nearest(colours[:n], c))
 	}
-	out := image.NewPaletted(b, pal)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
-		dst := out.Pix[out.PixOffset(b.Min.X, y):out.PixOffset(b.Max.X, y)]
-		last, idx := uint32(0), uint8(0) // alpha is never 0 here: 0 matches no pixel
-		for i, j := 0, 0; i+4 <= len(row); i, j = i+4, j+1 {
-			w := binary.LittleEndian.Uint32(row[i:])
-			if w != last {
-				last, idx = w, uint8(*index.at(rgb(w)))
+	out := &image.Paletted{Pix: pixBuffer(b.Dx() * b.Dy()), Stride: b.Dx(), Rect: b, Palette: pal}
+	starts = append(starts, len(runs))
+	for y := range b.Dy() {
+		dst := out.Pix[y*out.Stride : y*out.Stride+b.Dx()]
+		if starts[y] < 0 {
+			copy(dst, out.Pix[(y-1)*out.Stride:])
+			continue
+		}
+		end := starts[y+1]
+		for k := y + 1; end < 0; k++ {
+			end = starts[k+1]
+		}
+		j := 0
+		for _, r := range runs[starts[y]:end] {
+			idx := uint8(*index.at(rgb(r.w)))
+			seg := dst[j : j+int(r.n)]
+			for k := range seg {
+				seg[k] = idx
 			}
-			dst[j] = idx
+			j += int(r.n)
 		}
 	}
 	return out
+}
+
+// palettedPix pools the pixel buffers of paletted images (encodePNG puts them back).
+var palettedPix sync.Pool
+
+// pixBuffer returns a buffer of n bytes from the pool; every byte is overwritten by paletted.
+func pixBuffer(n int) []byte {
+	if p, ok := palettedPix.Get().(*[]byte); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]byte, n)
+}
+
+// lastRuns returns where the runs of the last row not repeating the row above start.
+func lastRuns(starts []int) int {
+	for i := len(starts) - 1; i >= 0; i-- {
+		if starts[i] >= 0 {
+			return starts[i]
+		}
+	}
+	return 0
 }
 
 // rgb turns a little-endian RGBA pixel word into 0xRRGGBB.

@@ -95,7 +95,7 @@ func (c *Chart) drawAll(dc draw.Canvas, p *plot.Plot, footer []string, backgroun
 	footerH := vg.Length(len(footer)+1) * lineHeight
 	top := draw.Crop(dc, 0, 0, footerH, 0)
 	p.Draw(top)
-	sty := text.Style{Color: color.NRGBA{0x33, 0x33, 0x33, 0xff}, Font: font.From(Sans, 8), Handler: plot.DefaultTextHandler}
+	sty := text.Style{Color: color.NRGBA{0x33, 0x33, 0x33, 0xff}, Font: font.From(Sans, 8), Handler: textHandler}
 	y := footerH - lineHeight
 	for _, line := range footer {
 		s := sty
@@ -112,12 +112,17 @@ func (c *Chart) drawAll(dc draw.Canvas, p *plot.Plot, footer []string, backgroun
 var Sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
 func setFonts(p *plot.Plot) {
+	p.TextHandler = textHandler
 	p.Title.TextStyle.Font = font.From(Sans, 12)
+	p.Title.TextStyle.Handler = textHandler
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = font.From(Sans, 10)
+		ax.Label.TextStyle.Handler = textHandler
 		ax.Tick.Label.Font = font.From(Sans, 9)
+		ax.Tick.Label.Handler = textHandler
 	}
 	p.Legend.TextStyle.Font = font.From(Sans, 9)
+	p.Legend.TextStyle.Handler = textHandler
 }
 
 // Label is stamped on demo charts.
@@ -125,7 +130,7 @@ const Label = "DEMO DATA - synthetic figures"
 
 // footerLines wraps the citation, notes and demo stamp to the chart width.
 func (c *Chart) footerLines() []string {
-	sty := text.Style{Font: font.From(Sans, 8), Handler: plot.DefaultTextHandler}
+	sty := text.Style{Font: font.From(Sans, 8), Handler: textHandler}
 	maxW := width - 0.3*vg.Inch
 	var lines []string
 	if c.Demo {
