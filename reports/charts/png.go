@@ -38,7 +38,7 @@ func (b *pngBuffers) Put(v *png.EncoderBuffer) { b.p.Put(v) }
 func encodePNG(w io.Writer, img *image.RGBA) error {
 	if p := paletted(img); p != nil {
 		defer palettedPix.Put(&p.Pix)
-		return pngEncoder.Encode(w, p)
+		return writePaletted(w, p)
 	}
 	return pngEncoder.Encode(w, img)
 }
@@ -52,14 +52,13 @@ func encodePNG(w io.Writer, img *image.RGBA) error {
 // image is written from the runs.
 func paletted(img *image.RGBA) *image.Paletted {
 	b := img.Bounds()
-	var counts colourTable
-	counts.init(1 << 12)
-	type run struct {
-		w uint32 // the pixel
-		n int32  // how many
-	}
-	var runs []run
-	starts := make([]int, 0, b.Dy()+1) // runs of row y: runs[starts[y]:starts[y+1]]; -1: as the row above
+	sc := palScratch.Get().(*palettedScratch)
+	defer palScratch.Put(sc)
+	counts := &sc.counts
+	counts.reset(1 << 12)
+	runs := sc.runs[:0]
+	starts := sc.starts[:0] // runs of row y: runs[starts[y]:starts[y+1]]; -1: as the row above
+	defer func() { sc.runs, sc.starts = runs[:0], starts[:0] }()
 	var prev []byte
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
@@ -107,7 +106,7 @@ func paletted(img *image.RGBA) *image.Paletted {
 	})
 	n := min(len(colours), 256)
 	pal := make(color.Palette, n)
-	index := &counts // reused: colour → palette index
+	index := counts // reused: colour → palette index
 	for i, c := range colours[:n] {
 		pal[i] = color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xff}
 		*index.at(c) = int32(i)
@@ -139,6 +138,21 @@ func paletted(img *image.RGBA) *image.Paletted {
 	}
 	return out
 }
+
+// palettedScratch is paletted's working memory, reused across images.
+type palettedScratch struct {
+	counts colourTable
+	runs   []run
+	starts []int
+}
+
+// run is a run of one pixel value along a row.
+type run struct {
+	w uint32 // the pixel, a little-endian RGBA word
+	n int32  // how many
+}
+
+var palScratch = sync.Pool{New: func() any { return new(palettedScratch) }}
 
 // palettedPix pools the pixel buffers of paletted images (encodePNG puts them back).
 var palettedPix sync.Pool
@@ -174,6 +188,17 @@ type colourTable struct {
 
 func (t *colourTable) init(size int) {
 	t.slots, t.vals, t.n = make([]uint32, size), make([]int32, size), 0
+}
+
+// reset empties the table, keeping its memory when it has at least size slots.
+func (t *colourTable) reset(size int) {
+	if len(t.slots) < size {
+		t.init(size)
+		return
+	}
+	clear(t.slots)
+	clear(t.vals)
+	t.n = 0
 }
 
 // at returns the value of colour c, adding it (as 0) when absent.

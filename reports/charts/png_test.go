@@ -1,8 +1,10 @@
 package charts
 
 import (
+	"bytes"
 	"image"
 	"image/color"
+	"image/png"
 	"testing"
 )
 
@@ -94,4 +96,36 @@ func referencePaletted(img *image.RGBA) *image.Paletted {
 		}
 	}
 	return out
+}
+
+// TestWritePalettedDecodes decodes what writePaletted wrote with image/png: the same size,
+// palette and pixels.
+func TestWritePalettedDecodes(t *testing.T) {
+	for _, c := range []*Chart{sample(), barSample()} {
+		rc := raster(c)
+		p := paletted(rc.img)
+		var buf bytes.Buffer
+		if err := writePaletted(&buf, p); err != nil {
+			t.Fatal(err)
+		}
+		rc.release()
+		img, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%s: decoding: %v", c.ID, err)
+		}
+		got, ok := img.(*image.Paletted)
+		if !ok {
+			t.Fatalf("%s: decoded a %T, want *image.Paletted", c.ID, img)
+		}
+		if got.Rect != p.Rect || len(got.Palette) != len(p.Palette) || !bytes.Equal(got.Pix, p.Pix) {
+			t.Fatalf("%s: decoded image differs (rect %v/%v, palette %d/%d)", c.ID, got.Rect, p.Rect, len(got.Palette), len(p.Palette))
+		}
+		for i := range p.Palette {
+			r1, g1, b1, a1 := got.Palette[i].RGBA()
+			r2, g2, b2, a2 := p.Palette[i].RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 || a1 != a2 {
+				t.Fatalf("%s: palette[%d] decoded as %v, want %v", c.ID, i, got.Palette[i], p.Palette[i])
+			}
+		}
+	}
 }
