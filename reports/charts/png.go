@@ -7,7 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -54,11 +54,15 @@ func paletted(img *image.RGBA) *image.Paletted {
 	b := img.Bounds()
 	sc := palScratch.Get().(*palettedScratch)
 	defer palScratch.Put(sc)
-	counts := &sc.counts
-	counts.reset(1 << 12)
+	ids := &sc.ids
+	ids.reset(1 << 12)
+	colours, counts := sc.colours[:0], sc.counts[:0] // by colour id, in order of first sight
 	runs := sc.runs[:0]
 	starts := sc.starts[:0] // runs of row y: runs[starts[y]:starts[y+1]]; -1: as the row above
-	defer func() { sc.runs, sc.starts = runs[:0], starts[:0] }()
+	defer func() {
+		sc.colours, sc.counts, sc.runs, sc.starts = colours[:0], counts[:0], runs[:0], starts[:0]
+	}()
+	lastW, lastID := uint32(0), uint32(0) // alpha is never 0 here: 0 matches no pixel
 	var prev []byte
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
@@ -66,7 +70,7 @@ func paletted(img *image.RGBA) *image.Paletted {
 			starts = append(starts, -1)
 			// Count the row again: its runs are the last non-repeated row's.
 			for _, r := range runs[lastRuns(starts):] {
-				*counts.at(rgb(r.w)) += r.n
+				counts[r.id] += r.n
 			}
 			continue
 		}
@@ -85,34 +89,44 @@ func paletted(img *image.RGBA) *image.Paletted {
 			for j+4 <= len(row) && binary.LittleEndian.Uint32(row[j:]) == w {
 				j += 4
 			}
-			n := int32((j - i) / 4)
-			if k := len(runs) - 1; k >= starts[len(starts)-1] && runs[k].w == w {
-				runs[k].n += n
-			} else {
-				runs = append(runs, run{w, n})
+			if w != lastW {
+				id := ids.at(rgb(w))
+				if *id < 0 {
+					*id = int32(len(colours))
+					colours, counts = append(colours, rgb(w)), append(counts, 0)
+				}
+				lastW, lastID = w, uint32(*id)
 			}
-			*counts.at(rgb(w)) += n
+			n := int32((j - i) / 4)
+			runs = append(runs, run{lastID, n})
+			counts[lastID] += n
 			i = j
 		}
 	}
-	colours := counts.keys()
-	// Most used first; ties by value, so the palette (and the file) is deterministic.
-	sort.Slice(colours, func(i, j int) bool {
-		ci, cj := *counts.at(colours[i]), *counts.at(colours[j])
-		if ci != cj {
-			return ci > cj
-		}
-		return colours[i] < colours[j]
-	})
-	n := min(len(colours), 256)
-	pal := make(color.Palette, n)
-	index := counts // reused: colour → palette index
-	for i, c := range colours[:n] {
-		pal[i] = color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xff}
-		*index.at(c) = int32(i)
+	// Most used first; ties by value, so the palette (and the file) is deterministic: sort keys of
+	// (pixels not of this colour, colour), ascending.
+	order := sc.order[:0]
+	total := uint64(b.Dx() * b.Dy())
+	for id, c := range colours {
+		order = append(order, (total-uint64(counts[id]))<<24|uint64(c))
 	}
-	for _, c := range colours[n:] {
-		*index.at(c) = int32(nearest(colours[:n], c))
+	slices.Sort(order)
+	sc.order = order[:0]
+	n := min(len(order), 256)
+	pal := make(color.Palette, n)
+	top := make([]uint32, n)
+	pidx := sc.pidx[:0] // by colour id: palette index
+	pidx = append(pidx, make([]uint8, len(colours))...)
+	sc.pidx = pidx[:0]
+	for i, k := range order[:n] {
+		c := uint32(k & 0xffffff)
+		top[i] = c
+		pal[i] = color.RGBA{uint8(c >> 16), uint8(c >> 8), uint8(c), 0xff}
+		pidx[*ids.at(c)] = uint8(i)
+	}
+	for _, k := range order[n:] {
+		c := uint32(k & 0xffffff)
+		pidx[*ids.at(c)] = nearest(top, c)
 	}
 	out := &image.Paletted{Pix: pixBuffer(b.Dx() * b.Dy()), Stride: b.Dx(), Rect: b, Palette: pal}
 	starts = append(starts, len(runs))
@@ -128,7 +142,7 @@ func paletted(img *image.RGBA) *image.Paletted {
 		}
 		j := 0
 		for _, r := range runs[starts[y]:end] {
-			idx := uint8(*index.at(rgb(r.w)))
+			idx := pidx[r.id]
 			seg := dst[j : j+int(r.n)]
 			for k := range seg {
 				seg[k] = idx
@@ -141,15 +155,19 @@ func paletted(img *image.RGBA) *image.Paletted {
 
 // palettedScratch is paletted's working memory, reused across images.
 type palettedScratch struct {
-	counts colourTable
-	runs   []run
-	starts []int
+	ids     colourTable // colour → id
+	colours []uint32    // by id
+	counts  []int32     // by id
+	order   []uint64
+	pidx    []uint8
+	runs    []run
+	starts  []int
 }
 
-// run is a run of one pixel value along a row.
+// run is a run of one colour along a row.
 type run struct {
-	w uint32 // the pixel, a little-endian RGBA word
-	n int32  // how many
+	id uint32 // the colour's id
+	n  int32  // how many pixels
 }
 
 var palScratch = sync.Pool{New: func() any { return new(palettedScratch) }}
@@ -201,7 +219,7 @@ func (t *colourTable) reset(size int) {
 	t.n = 0
 }
 
-// at returns the value of colour c, adding it (as 0) when absent.
+// at returns the value of colour c, adding it (as -1) when absent.
 func (t *colourTable) at(c uint32) *int32 {
 	mask := uint32(len(t.slots) - 1)
 	k := c + 1
@@ -215,6 +233,7 @@ func (t *colourTable) at(c uint32) *int32 {
 				return t.at(c)
 			}
 			t.slots[i] = k
+			t.vals[i] = -1
 			t.n++
 			return &t.vals[i]
 		}
@@ -229,17 +248,6 @@ func (t *colourTable) grow() {
 			*t.at(k - 1) = vals[i]
 		}
 	}
-}
-
-// keys returns the colours in the table, in no particular order.
-func (t *colourTable) keys() []uint32 {
-	out := make([]uint32, 0, t.n)
-	for _, k := range t.slots {
-		if k != 0 {
-			out = append(out, k-1)
-		}
-	}
-	return out
 }
 
 // nearest returns the index of the palette colour closest to c (squared distance in RGB).
