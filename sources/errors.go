@@ -44,7 +44,7 @@ func (e *LoadError) Error() string {
 	var b strings.Builder
 	b.WriteString("loading ")
 	b.WriteString(e.Source)
-	if e.Release != "" && e.Release != "@" {
+	if e.Release != "" {
 		b.WriteString(" release " + e.Release)
 	}
 	if e.File != "" {

@@ -104,8 +104,14 @@ type Release struct {
 	Demo bool
 }
 
-// Key returns dataset@vintage.
-func (r Release) Key() string { return r.Dataset + "@" + r.Vintage }
+// Key returns dataset@vintage, or the dataset alone while the vintage is not known (a --from file
+// before its contents are identified), or "" when neither is.
+func (r Release) Key() string {
+	if r.Vintage == "" {
+		return r.Dataset
+	}
+	return r.Dataset + "@" + r.Vintage
+}
 
 // Asset is one file of a release.
 type Asset struct {
