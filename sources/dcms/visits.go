@@ -160,7 +160,7 @@ func (MuseumVisits) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	_, err = readVisits(ctx, f.Path, f.Filename, w.Append)
+	_, err = readVisitsNoting(ctx, f.Path, f.Filename, w.Append, func(n string) { ld.Note(n) })
 	return err
 }
 
@@ -171,6 +171,13 @@ type appendFunc func(file, sheet string, row int, values ...any) error
 // workbook without one is a *sources.LayoutError naming the sheet and row that came closest to
 // the Museum Name and Coverage header.
 func readVisits(ctx context.Context, path, file string, emit appendFunc) (int, error) {
+	return readVisitsNoting(ctx, path, file, emit, nil)
+}
+
+// readVisitsNoting is readVisits that also reports, through note (when not nil), each sheet that
+// was skipped although it has part of the visits header (Museum Name without Coverage, say)
+// while other sheets loaded: a visits table whose layout changed must not vanish silently.
+func readVisitsNoting(ctx context.Context, path, file string, emit appendFunc, note func(string)) (int, error) {
 	wb, err := sheets.Open(path)
 	if err != nil {
 		return 0, err
@@ -178,11 +185,16 @@ func readVisits(ctx context.Context, path, file string, emit appendFunc) (int, e
 	defer wb.Close()
 	found := 0
 	var closest error
+	var partial []error // sheets with some of the header: visits tables whose layout changed
 	for _, sheet := range wb.Sheets() {
 		ok, err := readVisitsSheet(ctx, wb, sheet, file, emit)
+		var he *sheets.HeaderError
 		switch {
 		case errors.Is(err, sheets.ErrHeaderNotFound):
 			closest = sources.CloserHeader(closest, err)
+			if errors.As(err, &he) && he.Found() > 0 {
+				partial = append(partial, err)
+			}
 		case err != nil:
 			return found, err
 		case ok:
@@ -190,6 +202,11 @@ func readVisits(ctx context.Context, path, file string, emit appendFunc) (int, e
 		}
 	}
 	if found > 0 {
+		for _, err := range partial {
+			if note != nil {
+				note("skipped a sheet with part of the visits header: " + sources.HeaderLayoutError(file, err).Error())
+			}
+		}
 		return found, nil
 	}
 	if closest == nil {

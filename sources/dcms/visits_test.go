@@ -154,6 +154,33 @@ func TestVisitsBadInputNamesTheCell(t *testing.T) {
 	if want := `renamed.ods sheet "1a": header "Coverage" not found (row 4, the closest to the header); nearest headers found: ["Coverage type"]`; !strings.HasPrefix(err.Error(), want) {
 		t.Errorf("message\n%s\nwant it to start\n%s", err, want)
 	}
+
+	// One visits sheet renamed while the others load: the load goes on, with a note naming it.
+	sh = visitsFixture()
+	for _, s := range sh {
+		if s.Name != "1b" {
+			continue
+		}
+		for i, r := range s.Rows {
+			for j, c := range r {
+				if c == "Coverage" {
+					s.Rows[i][j] = "Coverage type"
+				}
+			}
+		}
+	}
+	var notes []string
+	n, err = readVisitsNoting(bg, writeFixture(t, "one.ods", sh), "one.ods", (&collector{want: len(VisitsTable.Columns)}).emit, func(s string) { notes = append(notes, s) })
+	if err != nil || n != 3 {
+		t.Fatalf("one sheet renamed: n=%d err=%v, want the other three sheets read", n, err)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], `sheet "1b"`) || !strings.Contains(notes[0], `"Coverage type"`) {
+		t.Errorf("notes %q, want one naming sheet 1b and the renamed header", notes)
+	}
+	notes = nil
+	if _, err := readVisitsNoting(bg, writeFixture(t, "ok.ods", visitsFixture()), "ok.ods", (&collector{want: len(VisitsTable.Columns)}).emit, func(s string) { notes = append(notes, s) }); err != nil || len(notes) > 0 {
+		t.Errorf("the intact fixture: err %v, notes %q; want neither", err, notes)
+	}
 }
 
 func TestPeriodParsers(t *testing.T) {
