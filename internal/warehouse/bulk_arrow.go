@@ -42,9 +42,9 @@ type arrowBulk struct {
 
 	started bool
 	aborted bool
-	batches chan arrow.RecordBatch
-	stop    chan struct{} // closed on abort
-	done    chan error    // the INSERT's result
+	batches chan arrow.RecordBatch // unbuffered: at most one full batch waits for DuckDB
+	stop    chan struct{}          // closed on abort
+	done    chan error             // the INSERT's result
 	once    sync.Once
 }
 
@@ -83,7 +83,7 @@ func (tx *Tx) openBulk(ctx context.Context, schema, table string, columns []Colu
 	return &arrowBulk{
 		tx: tx, ctx: ctx, schema: sch, cols: cols,
 		query:   "INSERT INTO " + Qualified(schema, table) + " (" + strings.Join(names, ", ") + ") SELECT * FROM " + Ident(view),
-		batches: make(chan arrow.RecordBatch, 2),
+		batches: make(chan arrow.RecordBatch),
 		stop:    make(chan struct{}),
 		done:    make(chan error, 1),
 	}, nil

@@ -35,6 +35,7 @@ var loadDigests = map[string]string{
 	"demo-2024-07-01.csv":        "rows=43 by_row=8b2fc256a81a2b44b0619579212e5595 by_rowid=8b2fc256a81a2b44b0619579212e5595",
 	"demo-2024-07-01.json":       "rows=43 by_row=c380233c80959844658dfa3ff3ef5666 by_rowid=c380233c80959844658dfa3ff3ef5666",
 	"demo-2024-07-01.xlsx":       "rows=43 by_row=1bccc525bb24e77d6124ccd24fcb1ad7 by_rowid=1bccc525bb24e77d6124ccd24fcb1ad7",
+	"err-after-batches.csv":      "error: loading threesixtygiving release file/err-after-batches.csv@2025-07-01 from err-after-batches.csv: err-after-batches.csv cell H389842 (\"2023-02-29\"): not a date (want YYYY-MM-DD or an ISO 8601 date-time)",
 	"err-late-amount.csv":        "error: loading threesixtygiving release file/err-late-amount.csv@2025-07-01 from err-late-amount.csv: err-late-amount.csv cell E49825 (\"12O0\"): \"12O0\": not a number",
 	"err-late-date.csv":          "error: loading threesixtygiving release file/err-late-date.csv@2025-07-01 from err-late-date.csv: err-late-date.csv cell H53822 (\"2024-13-01\"): not a date (want YYYY-MM-DD or an ISO 8601 date-time)",
 	"err-no-amount.csv":          "error: loading threesixtygiving release file/err-no-amount.csv@2025-07-01 from err-no-amount.csv: err-no-amount.csv cell E44900: a grant without an Amount Awarded",
@@ -46,18 +47,18 @@ var loadDigests = map[string]string{
 	"err-two-chunks.csv":         "error: loading threesixtygiving release file/err-two-chunks.csv@2025-07-01 from err-two-chunks.csv: err-two-chunks.csv cell H24261 (\"31/31/2020\"): not a date (want YYYY-MM-DD or an ISO 8601 date-time)",
 	"messy-40000-spaced.csv":     "rows=40000 by_row=981c75dabb1ae3863ad9997c2a6f9c9e by_rowid=981c75dabb1ae3863ad9997c2a6f9c9e",
 	"messy-40000.csv":            "rows=40000 by_row=073a523faf0321e723ac819c57d07205 by_rowid=073a523faf0321e723ac819c57d07205",
-	"national-50000.csv":         "rows=50000 by_row=0a4e9f9c8ff7f1e6523c28a77065c95c by_rowid=0a4e9f9c8ff7f1e6523c28a77065c95c",
+	"national-300000.csv":        "rows=300000 by_row=22c85e46465b6353514cc68a193517fe by_rowid=22c85e46465b6353514cc68a193517fe",
 }
 
-// TestLoadDigests loads the demo fixtures (CSV, XLSX, JSON), 50,000 national grants and a messy
-// CSV of 40,000 grants (every number, marker, date and location form the reader accepts, quoted
+// TestLoadDigests loads the demo fixtures (CSV, XLSX, JSON), 300,000 national grants (several
+// Arrow batches) and a messy CSV of 40,000 grants (every number, marker, date and location form the reader accepts, quoted
 // line breaks, blank and short records, invalid UTF-8, duplicate and unknown columns, a title row)
 // and checks raw.threesixtygiving_grants against the recorded digests; then files with bad cells
 // late in the file, in two batches (the first in file order wins) and around CSV syntax errors
-// must fail with the recorded message and change no table.
+// must fail with the recorded message and change no table, also after batches were streamed.
 func TestLoadDigests(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads 150,000 grants")
+		t.Skip("loads 800,000 grants")
 	}
 	dir := t.TempDir()
 	files := map[string]string{}
@@ -83,14 +84,15 @@ func TestLoadDigests(t *testing.T) {
 		}
 		write(f.name, b)
 	}
-	national, _, err := demo.NationalGrantsCSV(filepath.Join(dir, "gen"), demo.NationalAreas(), 50_000)
+	national, _, err := demo.NationalGrantsCSV(filepath.Join(dir, "gen"), demo.NationalAreas(), 300_000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files["national-50000.csv"] = national
+	files["national-300000.csv"] = national
 	write("messy-40000.csv", messyCSV(40_000, nil, false))
 	write("messy-40000-spaced.csv", messyCSV(40_000, nil, true))
 	write("err-late-amount.csv", messyCSV(40_000, map[int]string{37_000: "amount:12O0"}, false))
+	write("err-after-batches.csv", messyCSV(300_000, map[int]string{290_000: "date:2023-02-29"}, false))
 	write("err-late-date.csv", messyCSV(40_000, map[int]string{39_990: "date:2024-13-01"}, false))
 	write("err-two-chunks.csv", messyCSV(40_000, map[int]string{18_000: "date:31/31/2020", 35_000: "amount:abc"}, false))
 	write("err-two-chunks-reverse.csv", messyCSV(40_000, map[int]string{18_000: "amount:1.2.3", 35_000: "date:yesterday"}, false))
