@@ -177,7 +177,7 @@ type bulkSink interface {
 // BulkAppender opens the fastest bulk path on schema.table with the given columns, in order. Built
 // with the duckdb_arrow tag, rows are gathered into Arrow record batches of BulkBatchRows rows and
 // streamed into one INSERT … SELECT running on the transaction's connection (DuckDB's own parallel
-// writer: about DuckDB's read_csv speed at half its memory); otherwise it is an Appender. Until it
+// writer); otherwise it is an Appender. Until it
 // is closed, the transaction must not be used for anything else and no other BulkAppender may be
 // open on it. Values are those Appender takes.
 func (tx *Tx) BulkAppender(ctx context.Context, schema, table string, columns []Column) (*Appender, error) {
