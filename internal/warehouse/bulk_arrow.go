@@ -14,7 +14,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -31,18 +30,21 @@ var bulkViews atomic.Int64
 // as an Arrow stream. The INSERT runs on its own goroutine (on the transaction's connection) from
 // the first full batch until close, so Go reading the file and DuckDB writing overlap on two cores.
 type arrowBulk struct {
-	tx      *Tx
-	ctx     context.Context
-	query   string
-	schema  *arrow.Schema
-	builder *array.RecordBuilder
-	n       int
+	tx     *Tx
+	ctx    context.Context
+	query  string
+	schema *arrow.Schema
+	cols   []column // the batch being gathered
+	n      int      // its complete rows
+	cur    int      // the column the next value of the current row goes to
+	rowErr error    // the current row's first bad value
+	full   bool     // a string column holds maxBatchBytes: send the batch after this row
 
 	started bool
 	aborted bool
-	batches chan arrow.RecordBatch
-	stop    chan struct{} // closed on abort
-	done    chan error    // the INSERT's result
+	batches chan arrow.RecordBatch // unbuffered: at most one full batch waits for DuckDB
+	stop    chan struct{}          // closed on abort
+	done    chan error             // the INSERT's result
 	once    sync.Once
 }
 
@@ -50,36 +52,38 @@ type arrowBulk struct {
 func (tx *Tx) openBulk(ctx context.Context, schema, table string, columns []Column) (bulkSink, error) {
 	fields := make([]arrow.Field, len(columns))
 	names := make([]string, len(columns))
+	cols := make([]column, len(columns))
 	for i, c := range columns {
 		var t arrow.DataType
+		var k colKind
 		switch strings.ToUpper(c.Type) {
 		case "VARCHAR":
-			t = arrow.BinaryTypes.String
+			t, k = arrow.BinaryTypes.String, colString
 		case "DOUBLE":
-			t = arrow.PrimitiveTypes.Float64
+			t, k = arrow.PrimitiveTypes.Float64, colFloat64
 		case "BIGINT":
-			t = arrow.PrimitiveTypes.Int64
+			t, k = arrow.PrimitiveTypes.Int64, colInt64
 		case "INTEGER":
-			t = arrow.PrimitiveTypes.Int32
+			t, k = arrow.PrimitiveTypes.Int32, colInt32
 		case "BOOLEAN":
-			t = arrow.FixedWidthTypes.Boolean
+			t, k = arrow.FixedWidthTypes.Boolean, colBool
 		case "DATE":
-			t = arrow.FixedWidthTypes.Date32
+			t, k = arrow.FixedWidthTypes.Date32, colDate32
 		case "TIMESTAMP":
-			t = arrow.FixedWidthTypes.Timestamp_us
+			t, k = arrow.FixedWidthTypes.Timestamp_us, colTimestamp
 		default:
 			return nil, nil
 		}
 		fields[i] = arrow.Field{Name: c.Name, Type: t, Nullable: true}
 		names[i] = Ident(c.Name)
+		cols[i] = newColumn(k, BulkBatchRows, 0)
 	}
 	sch := arrow.NewSchema(fields, nil)
 	view := fmt.Sprintf("cornerstone_bulk_%d", bulkViews.Add(1))
 	return &arrowBulk{
-		tx: tx, ctx: ctx, schema: sch,
+		tx: tx, ctx: ctx, schema: sch, cols: cols,
 		query:   "INSERT INTO " + Qualified(schema, table) + " (" + strings.Join(names, ", ") + ") SELECT * FROM " + Ident(view),
-		builder: array.NewRecordBuilder(memory.NewGoAllocator(), sch),
-		batches: make(chan arrow.RecordBatch, 2),
+		batches: make(chan arrow.RecordBatch),
 		stop:    make(chan struct{}),
 		done:    make(chan error, 1),
 	}, nil
@@ -90,20 +94,176 @@ func (b *arrowBulk) viewName() string {
 	return strings.Trim(q, `"`)
 }
 
-func (b *arrowBulk) append(values []driver.Value) error {
-	if len(values) != len(b.schema.Fields()) {
-		return fmt.Errorf("%d values for %d columns", len(values), len(b.schema.Fields()))
+// col returns the column the next value of the row goes to, or nil when the row has too many.
+func (b *arrowBulk) col() *column {
+	i := b.cur
+	b.cur++
+	if i >= len(b.cols) {
+		return nil
 	}
-	for i, v := range values {
-		if err := appendValue(b.builder.Field(i), v); err != nil {
-			return fmt.Errorf("column %s: %w", b.schema.Field(i).Name, err)
+	return &b.cols[i]
+}
+
+// fail records the current row's first bad value (in the column last returned by col).
+func (b *arrowBulk) fail(err error) {
+	if b.rowErr == nil {
+		b.rowErr = fmt.Errorf("column %s: %w", b.schema.Field(b.cur-1).Name, err)
+	}
+}
+
+func (b *arrowBulk) putNull() {
+	if c := b.col(); c != nil {
+		c.null(b.n)
+	}
+}
+
+func (b *arrowBulk) putString(v string) {
+	c := b.col()
+	switch {
+	case c == nil:
+	case c.kind != colString:
+		b.fail(wrongType(c.kind, v))
+	default:
+		c.str(b.n, v)
+		if len(c.data) >= maxBatchBytes {
+			b.full = true
 		}
 	}
+}
+
+func (b *arrowBulk) putFloat64(v float64) {
+	c := b.col()
+	switch {
+	case c == nil:
+	case c.kind != colFloat64:
+		b.fail(wrongType(c.kind, v))
+	default:
+		c.valid = setBit(c.valid, b.n, true)
+		c.f64 = append(c.f64, v)
+	}
+}
+
+func (b *arrowBulk) putInt64(v int64) {
+	c := b.col()
+	if c == nil {
+		return
+	}
+	switch c.kind {
+	case colInt64:
+		c.i64 = append(c.i64, v)
+	case colFloat64:
+		c.f64 = append(c.f64, float64(v))
+	case colInt32:
+		if v != int64(int32(v)) {
+			b.fail(fmt.Errorf("%d out of range for INTEGER", v))
+			return
+		}
+		c.i32 = append(c.i32, int32(v))
+	default:
+		b.fail(wrongType(c.kind, v))
+		return
+	}
+	c.valid = setBit(c.valid, b.n, true)
+}
+
+func (b *arrowBulk) putInt32(v int32) {
+	c := b.col()
+	if c == nil {
+		return
+	}
+	switch c.kind {
+	case colInt64:
+		c.i64 = append(c.i64, int64(v))
+	case colInt32:
+		c.i32 = append(c.i32, v)
+	default:
+		b.fail(wrongType(c.kind, v))
+		return
+	}
+	c.valid = setBit(c.valid, b.n, true)
+}
+
+func (b *arrowBulk) putBool(v bool) {
+	c := b.col()
+	switch {
+	case c == nil:
+	case c.kind != colBool:
+		b.fail(wrongType(c.kind, v))
+	default:
+		c.valid = setBit(c.valid, b.n, true)
+		c.data = setBit(c.data, b.n, v)
+	}
+}
+
+func (b *arrowBulk) putTime(v time.Time) {
+	c := b.col()
+	if c == nil {
+		return
+	}
+	switch c.kind {
+	case colDate32:
+		y, m, d := v.Date()
+		c.i32 = append(c.i32, int32(daysSinceEpoch(y, m, d)))
+	case colTimestamp:
+		c.i64 = append(c.i64, v.UnixMicro())
+	default:
+		b.fail(wrongType(c.kind, v))
+		return
+	}
+	c.valid = setBit(c.valid, b.n, true)
+}
+
+// endRow ends the current row: on a bad or missing value it drops what the row appended and
+// returns the error; a full batch is sent.
+func (b *arrowBulk) endRow() error {
+	if b.cur != len(b.cols) && b.rowErr == nil {
+		b.rowErr = fmt.Errorf("%d values for %d columns", b.cur, len(b.cols))
+	}
+	b.cur = 0
+	if err := b.rowErr; err != nil {
+		b.rowErr = nil
+		for i := range b.cols {
+			b.cols[i].truncate(b.n)
+		}
+		return err
+	}
 	b.n++
-	if b.n == BulkBatchRows {
+	if b.n == BulkBatchRows || b.full {
 		return b.flush()
 	}
 	return nil
+}
+
+// append adds one row of Appender-style values.
+func (b *arrowBulk) append(values []driver.Value) error {
+	if len(values) != len(b.cols) {
+		return fmt.Errorf("%d values for %d columns", len(values), len(b.cols))
+	}
+	for _, v := range values {
+		switch x := v.(type) {
+		case nil:
+			b.putNull()
+		case string:
+			b.putString(x)
+		case []byte:
+			b.putString(string(x))
+		case float64:
+			b.putFloat64(x)
+		case int64:
+			b.putInt64(x)
+		case int32:
+			b.putInt32(x)
+		case bool:
+			b.putBool(x)
+		case time.Time:
+			b.putTime(x)
+		default:
+			if c := b.col(); c != nil {
+				b.fail(wrongType(c.kind, v))
+			}
+		}
+	}
+	return b.endRow()
 }
 
 // flush sends the batch built so far to the INSERT, starting it on the first batch.
@@ -114,8 +274,17 @@ func (b *arrowBulk) flush() error {
 	if b.n == 0 {
 		return nil
 	}
-	rec := b.builder.NewRecordBatch()
-	b.n = 0
+	arrs := make([]arrow.Array, len(b.cols))
+	for i := range b.cols {
+		arrs[i] = b.cols[i].array(b.schema.Field(i).Type, b.n)
+	}
+	rec := array.NewRecordBatch(b.schema, arrs, int64(b.n))
+	for i, a := range arrs {
+		a.Release()
+		c := &b.cols[i]
+		*c = newColumn(c.kind, BulkBatchRows, len(c.data)+len(c.data)/8)
+	}
+	b.n, b.full = 0, false
 	if !b.started {
 		b.started = true
 		go b.run()
@@ -185,7 +354,7 @@ func (b *arrowBulk) close() error {
 		b.once.Do(func() { close(b.batches) })
 	}
 	b.aborted = true // nothing more may be sent
-	b.builder.Release()
+	b.cols = nil
 	if b.started {
 		if e := <-b.done; err == nil {
 			err = e
@@ -251,75 +420,3 @@ func (r *chanReader) Next() bool {
 func (r *chanReader) RecordBatch() arrow.RecordBatch { return r.cur }
 func (r *chanReader) Record() arrow.RecordBatch      { return r.cur }
 func (r *chanReader) Err() error                     { return r.err }
-
-// appendValue appends one Appender-style value to a column builder.
-func appendValue(fb array.Builder, v driver.Value) error {
-	if v == nil {
-		fb.AppendNull()
-		return nil
-	}
-	switch b := fb.(type) {
-	case *array.StringBuilder:
-		switch x := v.(type) {
-		case string:
-			b.Append(x)
-		case []byte:
-			b.Append(string(x))
-		default:
-			return fmt.Errorf("%T for VARCHAR", v)
-		}
-	case *array.Float64Builder:
-		switch x := v.(type) {
-		case float64:
-			b.Append(x)
-		case int64:
-			b.Append(float64(x))
-		default:
-			return fmt.Errorf("%T for DOUBLE", v)
-		}
-	case *array.Int64Builder:
-		switch x := v.(type) {
-		case int64:
-			b.Append(x)
-		case int32:
-			b.Append(int64(x))
-		default:
-			return fmt.Errorf("%T for BIGINT", v)
-		}
-	case *array.Int32Builder:
-		switch x := v.(type) {
-		case int64:
-			if x != int64(int32(x)) {
-				return fmt.Errorf("%d out of range for INTEGER", x)
-			}
-			b.Append(int32(x))
-		case int32:
-			b.Append(x)
-		default:
-			return fmt.Errorf("%T for INTEGER", v)
-		}
-	case *array.BooleanBuilder:
-		x, ok := v.(bool)
-		if !ok {
-			return fmt.Errorf("%T for BOOLEAN", v)
-		}
-		b.Append(x)
-	case *array.Date32Builder:
-		x, ok := v.(time.Time)
-		if !ok {
-			return fmt.Errorf("%T for DATE", v)
-		}
-		y, m, d := x.Date()
-		days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-		b.Append(arrow.Date32(days))
-	case *array.TimestampBuilder:
-		x, ok := v.(time.Time)
-		if !ok {
-			return fmt.Errorf("%T for TIMESTAMP", v)
-		}
-		b.Append(arrow.Timestamp(x.UnixMicro()))
-	default:
-		return fmt.Errorf("no Arrow mapping for %T", fb)
-	}
-	return nil
-}

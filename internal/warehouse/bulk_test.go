@@ -123,3 +123,104 @@ func TestBulkAppenderRollsBack(t *testing.T) {
 		t.Errorf("%d rows after failed loads (%v), want 0", n, err)
 	}
 }
+
+// appendTyped appends bulkRow(i) through the typed methods.
+func appendTyped(a *Appender, i int) error {
+	for _, v := range bulkRow(i) {
+		switch x := v.(type) {
+		case nil:
+			a.Null()
+		case string:
+			a.String(x)
+		case float64:
+			a.Float64(x)
+		case int64:
+			a.Int64(x)
+		case bool:
+			a.Bool(x)
+		case time.Time:
+			a.Time(x)
+		}
+	}
+	return a.EndRow()
+}
+
+// TestBulkAppenderTypedRows loads the same rows through Append and through the typed methods
+// (more than two Arrow batches, every mapped type, NULLs) and compares the tables row for row.
+func TestBulkAppenderTypedRows(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	n := 2*BulkBatchRows + 77
+	for _, name := range []string{"boxed", "typed"} {
+		tbl := Table{Schema: "raw", Name: name, Columns: bulkCols}
+		err := db.Update(ctx, func(tx *Tx) error {
+			if err := tx.EnsureTable(ctx, tbl); err != nil {
+				return err
+			}
+			a, err := tx.BulkAppender(ctx, "raw", name, bulkCols)
+			if err != nil {
+				return err
+			}
+			for i := range n {
+				if name == "boxed" {
+					err = a.Append(bulkRow(i)...)
+				} else {
+					err = appendTyped(a, i)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if a.Rows() != int64(n) {
+				t.Errorf("%s: Rows %d, want %d", name, a.Rows(), n)
+			}
+			return a.Close()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows, differ int
+	if err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM raw.typed),
+		(SELECT count(*) FROM (SELECT rowid, * FROM raw.boxed EXCEPT SELECT rowid, * FROM raw.typed))`).Scan(&rows, &differ); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || differ != 0 {
+		t.Errorf("typed rows: %d (want %d), %d differ from Append's", rows, n, differ)
+	}
+}
+
+// TestBulkAppenderTypedErrors checks that a typed value of the wrong type, or a row with too few
+// or too many values, fails at EndRow naming the problem.
+func TestBulkAppenderTypedErrors(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	cols := []Column{{Name: "s", Type: "VARCHAR"}, {Name: "d", Type: "DOUBLE"}}
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.EnsureTable(ctx, Table{Schema: "raw", Name: "t", Columns: cols}) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		row  func(a *Appender)
+	}{
+		{"wrong type", func(a *Appender) { a.String("x"); a.String("y") }},
+		{"too few", func(a *Appender) { a.String("x") }},
+		{"too many", func(a *Appender) { a.String("x"); a.Float64(1); a.Null() }},
+	} {
+		err := db.Update(ctx, func(tx *Tx) error {
+			a, err := tx.BulkAppender(ctx, "raw", "t", cols)
+			if err != nil {
+				return err
+			}
+			c.row(a)
+			return a.EndRow()
+		})
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM raw.t`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows after failed loads (%v), want 0", n, err)
+	}
+}

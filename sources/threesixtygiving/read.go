@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
 	"github.com/cornerstone-data/cornerstone/sources"
@@ -20,7 +21,8 @@ import (
 )
 
 // Grant is one grant with the standard's fields this source keeps, whatever the file format.
-// Amounts are nil when absent; dates are nil when absent.
+// Amounts are nil when absent; dates are nil when absent. ReadFile reuses the Grant and what its
+// pointers point to from one grant to the next.
 type Grant struct {
 	ID, Title, Description, Currency                 string
 	AmountAwarded, AmountAppliedFor, AmountDisbursed *float64
@@ -45,7 +47,8 @@ type Location struct {
 }
 
 // laTypes are the geoCodeType values of local authorities (there is no plain "LAD" in the
-// codelist), and laCodeRe the GSS prefixes of local authorities.
+// codelist), and laCodeRe the GSS prefixes of local authorities (isLACode is the same test
+// without a regular expression: it runs for every location of every grant).
 var (
 	laTypes  = map[string]bool{"UA": true, "NMD": true, "MD": true, "LONB": true, "CTY": true, "LAD": true}
 	laCodeRe = regexp.MustCompile(`^(E0[6-9]|E10|W06|S12|N09)\d{6}$`)
@@ -53,7 +56,52 @@ var (
 
 // isLA reports whether a location is a local authority.
 func (l Location) isLA() bool {
-	return laTypes[strings.ToUpper(strings.TrimSpace(l.Type))] || laCodeRe.MatchString(l.Code)
+	return isLAType(l.Type) || isLACode(l.Code)
+}
+
+// isLAType reports whether laTypes holds the upper-cased, trimmed geoCodeType.
+func isLAType(t string) bool {
+	t = strings.TrimSpace(t)
+	if len(t) < 2 || len(t) > 4 {
+		// The only non-ASCII runes ToUpper turns into ASCII are 'ı' and 'ſ' (I and S, in no
+		// type), so nothing shorter or longer can match.
+		return false
+	}
+	var up [4]byte
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c >= utf8.RuneSelf {
+			return laTypes[strings.ToUpper(t)]
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	switch string(up[:len(t)]) {
+	case "UA", "NMD", "MD", "LONB", "CTY", "LAD":
+		return true
+	}
+	return false
+}
+
+// isLACode reports whether laCodeRe matches code: a local authority's GSS prefix and six ASCII
+// digits.
+func isLACode(code string) bool {
+	if len(code) != 9 {
+		return false
+	}
+	switch code[:3] {
+	case "E06", "E07", "E08", "E09", "E10", "W06", "S12", "N09":
+	default:
+		return false
+	}
+	for i := 3; i < 9; i++ {
+		if code[i] < '0' || code[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (l Location) empty() bool {
@@ -61,26 +109,32 @@ func (l Location) empty() bool {
 }
 
 // pickLocation returns the first local-authority location, else the first with a code, else the
-// first, and how many non-empty locations there are.
+// first, and how many non-empty locations there are (empty ones are ignored).
 func pickLocation(locs []Location) (Location, int) {
-	var nonEmpty []Location
-	for _, l := range locs {
-		if !l.empty() {
-			nonEmpty = append(nonEmpty, l)
+	n, la, coded, first := 0, -1, -1, -1
+	for i := range locs {
+		l := &locs[i]
+		if l.empty() {
+			continue
+		}
+		n++
+		if first < 0 {
+			first = i
+		}
+		if la < 0 && l.isLA() {
+			la = i
+		}
+		if coded < 0 && l.Code != "" {
+			coded = i
 		}
 	}
-	for _, l := range nonEmpty {
-		if l.isLA() {
-			return l, len(nonEmpty)
-		}
-	}
-	for _, l := range nonEmpty {
-		if l.Code != "" {
-			return l, len(nonEmpty)
-		}
-	}
-	if len(nonEmpty) > 0 {
-		return nonEmpty[0], len(nonEmpty)
+	switch {
+	case la >= 0:
+		return locs[la], n
+	case coded >= 0:
+		return locs[coded], n
+	case first >= 0:
+		return locs[first], n
 	}
 	return Location{}, 0
 }
@@ -203,17 +257,6 @@ func (fc flatCols) add(key string, index, col int) {
 	}
 }
 
-// get returns the text of key at index 0.
-func (fc flatCols) get(row []sheets.Cell, key string) string { return fc.at(row, key, 0) }
-
-func (fc flatCols) at(row []sheets.Cell, key string, index int) string {
-	c, ok := fc[key][index]
-	if !ok || c >= len(row) {
-		return ""
-	}
-	return strings.TrimSpace(row[c].Value)
-}
-
 func (fc flatCols) col(key string) int {
 	if c, ok := fc[key][0]; ok {
 		return c
@@ -289,85 +332,76 @@ func findFlatHeader(rows sheets.Rows) (flatCols, bool, []string, error) {
 	return nil, false, seen, rows.Err()
 }
 
+// flatLayout is where each field is in a header (resolved once from flatCols): the column, or -1
+// when the header lacks it.
+type flatLayout struct {
+	id, title, desc, currency, awarded, applied, disbursed    int
+	awardDate, start, end, months                             int
+	orgID, orgName, orgCharity, orgCompany, orgCity, orgPost  int
+	indID, indName, funderID, funderName, progCode, progTitle int
+	scope, openCall, dataSource, lastModified                 int
+	ben                                                       [][4]int // code, type, name, country per index
+	org                                                       [][3]int // code, type, name per index
+}
+
+func (fc flatCols) index(key string, index int) int {
+	if c, ok := fc[key][index]; ok {
+		return c
+	}
+	return -1
+}
+
+func (fc flatCols) layout() flatLayout {
+	c := func(key string) int { return fc.index(key, 0) }
+	lay := flatLayout{
+		id: c(kID), title: c(kTitle), desc: c(kDescription), currency: c(kCurrency),
+		awarded: c(kAwarded), applied: c(kApplied), disbursed: c(kDisbursed),
+		awardDate: c(kAwardDate), start: c(kPlannedStart), end: c(kPlannedEnd), months: c(kPlannedMonths),
+		orgID: c(kOrgID), orgName: c(kOrgName), orgCharity: c(kOrgCharity), orgCompany: c(kOrgCompany),
+		orgCity: c(kOrgCity), orgPost: c(kOrgPostcode), indID: c(kIndID), indName: c(kIndName),
+		funderID: c(kFunderID), funderName: c(kFunderName), progCode: c(kProgCode), progTitle: c(kProgTitle),
+		scope: c(kScope), openCall: c(kOpenCall), dataSource: c(kDataSource), lastModified: c(kLastModified),
+	}
+	for i := 0; i <= fc.maxIndex(kBenCode, kBenName, kBenType, kBenCountry); i++ {
+		lay.ben = append(lay.ben, [4]int{fc.index(kBenCode, i), fc.index(kBenType, i), fc.index(kBenName, i), fc.index(kBenCountry, i)})
+	}
+	for i := 0; i <= fc.maxIndex(kOrgLocCode, kOrgLocName, kOrgLocType); i++ {
+		lay.org = append(lay.org, [3]int{fc.index(kOrgLocCode, i), fc.index(kOrgLocType, i), fc.index(kOrgLocName, i)})
+	}
+	return lay
+}
+
+// cell returns the trimmed text of column c ("" when c is -1 or past the row's end).
+func cell(row []sheets.Cell, c int) string {
+	if c < 0 || c >= len(row) {
+		return ""
+	}
+	return strings.TrimSpace(row[c].Value)
+}
+
+// flatReader turns rows of a flattened sheet into grants; g and what it points to are reused.
+type flatReader struct {
+	file, sheet string
+	lay         flatLayout
+	g           Grant
+	nums        [4]float64 // awarded, applied for, disbursed, months
+	dates       [3]time.Time
+	locs        []Location
+}
+
 func readFlatRows(ctx context.Context, rows sheets.Rows, file, sheet string, fc flatCols, fn func(string, int, *Grant) error) error {
-	benN := fc.maxIndex(kBenCode, kBenName, kBenType, kBenCountry)
-	orgN := fc.maxIndex(kOrgLocCode, kOrgLocName, kOrgLocType)
-	g := &Grant{}
+	fr := &flatReader{file: file, sheet: sheet, lay: fc.layout()}
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		row := rows.Row()
-		*g = Grant{}
-		g.ID = fc.get(row, kID)
-		if g.ID == "" {
-			empty := true
-			for _, c := range row {
-				if strings.TrimSpace(c.Value) != "" {
-					empty = false
-					break
-				}
-			}
-			if empty {
-				continue
-			}
-			return &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: fc.col(kID), Err: errors.New("a grant without an Identifier")}
-		}
-		var err error
-		num := func(key string) *float64 {
-			if err != nil {
-				return nil
-			}
-			v := fc.get(row, key)
-			n, perr := values.Parse(v)
-			if perr != nil {
-				err = &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: fc.col(key), Value: v, Err: perr}
-				return nil
-			}
-			if !n.Valid {
-				return nil
-			}
-			return &n.Value
-		}
-		date := func(key string) *time.Time {
-			if err != nil {
-				return nil
-			}
-			v := fc.get(row, key)
-			d, perr := parseDate(v)
-			if perr != nil {
-				err = &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: fc.col(key), Value: v, Err: perr}
-			}
-			return d
-		}
-		g.Title, g.Description, g.Currency = fc.get(row, kTitle), fc.get(row, kDescription), fc.get(row, kCurrency)
-		g.AmountAwarded, g.AmountAppliedFor, g.AmountDisbursed = num(kAwarded), num(kApplied), num(kDisbursed)
-		g.AwardDate, g.PlannedStart, g.PlannedEnd = date(kAwardDate), date(kPlannedStart), date(kPlannedEnd)
-		g.PlannedMonths = num(kPlannedMonths)
+		g, err := fr.grant(rows.Row(), rows.Number())
 		if err != nil {
 			return err
 		}
-		if g.AmountAwarded == nil {
-			return &sheets.CellError{File: file, Sheet: sheet, Row: rows.Number(), Col: fc.col(kAwarded), Err: errors.New("a grant without an Amount Awarded")}
+		if g == nil {
+			continue
 		}
-		g.RecipientOrgID, g.RecipientOrgName = fc.get(row, kOrgID), fc.get(row, kOrgName)
-		g.RecipientOrgCharity, g.RecipientOrgCompany = fc.get(row, kOrgCharity), fc.get(row, kOrgCompany)
-		g.RecipientOrgCity, g.RecipientOrgPostalCode = fc.get(row, kOrgCity), fc.get(row, kOrgPostcode)
-		g.RecipientIndID, g.RecipientIndName = fc.get(row, kIndID), fc.get(row, kIndName)
-		g.FundingOrgID, g.FundingOrgName = fc.get(row, kFunderID), fc.get(row, kFunderName)
-		g.ProgrammeCode, g.ProgrammeTitle = fc.get(row, kProgCode), fc.get(row, kProgTitle)
-		g.LocationScope, g.FromOpenCall = fc.get(row, kScope), fc.get(row, kOpenCall)
-		g.DataSource, g.LastModified = fc.get(row, kDataSource), fc.get(row, kLastModified)
-		var locs []Location
-		for i := 0; i <= benN; i++ {
-			locs = append(locs, Location{Code: fc.at(row, kBenCode, i), Type: fc.at(row, kBenType, i), Name: fc.at(row, kBenName, i), Country: fc.at(row, kBenCountry, i)})
-		}
-		g.Beneficiary, g.BeneficiaryCount = pickLocation(locs)
-		locs = locs[:0]
-		for i := 0; i <= orgN; i++ {
-			locs = append(locs, Location{Code: fc.at(row, kOrgLocCode, i), Type: fc.at(row, kOrgLocType, i), Name: fc.at(row, kOrgLocName, i)})
-		}
-		g.RecipientOrgLocation, _ = pickLocation(locs)
 		if err := fn(sheet, rows.Number(), g); err != nil {
 			return err
 		}
@@ -375,22 +409,154 @@ func readFlatRows(ctx context.Context, rows sheets.Rows, file, sheet string, fc 
 	return rows.Err()
 }
 
+// grant reads the spreadsheet row numbered num: nil for a row with nothing in it, or an error
+// naming the first bad cell (in the order amounts, dates, duration).
+func (fr *flatReader) grant(row []sheets.Cell, num int) (*Grant, error) {
+	lay := &fr.lay
+	g := &fr.g
+	*g = Grant{}
+	g.ID = cell(row, lay.id)
+	if g.ID == "" {
+		for _, c := range row {
+			if strings.TrimSpace(c.Value) != "" {
+				return nil, &sheets.CellError{File: fr.file, Sheet: fr.sheet, Row: num, Col: lay.id, Err: errors.New("a grant without an Identifier")}
+			}
+		}
+		return nil, nil
+	}
+	var err error
+	num64 := func(c, slot int) *float64 {
+		if err != nil {
+			return nil
+		}
+		v := cell(row, c)
+		n, perr := values.Parse(v)
+		if perr != nil {
+			err = &sheets.CellError{File: fr.file, Sheet: fr.sheet, Row: num, Col: c, Value: v, Err: perr}
+			return nil
+		}
+		if !n.Valid {
+			return nil
+		}
+		fr.nums[slot] = n.Value
+		return &fr.nums[slot]
+	}
+	date := func(c, slot int) *time.Time {
+		if err != nil {
+			return nil
+		}
+		v := cell(row, c)
+		d, ok, perr := parseDateValue(v)
+		if perr != nil {
+			err = &sheets.CellError{File: fr.file, Sheet: fr.sheet, Row: num, Col: c, Value: v, Err: perr}
+		}
+		if !ok {
+			return nil
+		}
+		fr.dates[slot] = d
+		return &fr.dates[slot]
+	}
+	g.Title, g.Description, g.Currency = cell(row, lay.title), cell(row, lay.desc), cell(row, lay.currency)
+	g.AmountAwarded, g.AmountAppliedFor, g.AmountDisbursed = num64(lay.awarded, 0), num64(lay.applied, 1), num64(lay.disbursed, 2)
+	g.AwardDate, g.PlannedStart, g.PlannedEnd = date(lay.awardDate, 0), date(lay.start, 1), date(lay.end, 2)
+	g.PlannedMonths = num64(lay.months, 3)
+	if err != nil {
+		return nil, err
+	}
+	if g.AmountAwarded == nil {
+		return nil, &sheets.CellError{File: fr.file, Sheet: fr.sheet, Row: num, Col: lay.awarded, Err: errors.New("a grant without an Amount Awarded")}
+	}
+	g.RecipientOrgID, g.RecipientOrgName = cell(row, lay.orgID), cell(row, lay.orgName)
+	g.RecipientOrgCharity, g.RecipientOrgCompany = cell(row, lay.orgCharity), cell(row, lay.orgCompany)
+	g.RecipientOrgCity, g.RecipientOrgPostalCode = cell(row, lay.orgCity), cell(row, lay.orgPost)
+	g.RecipientIndID, g.RecipientIndName = cell(row, lay.indID), cell(row, lay.indName)
+	g.FundingOrgID, g.FundingOrgName = cell(row, lay.funderID), cell(row, lay.funderName)
+	g.ProgrammeCode, g.ProgrammeTitle = cell(row, lay.progCode), cell(row, lay.progTitle)
+	g.LocationScope, g.FromOpenCall = cell(row, lay.scope), cell(row, lay.openCall)
+	g.DataSource, g.LastModified = cell(row, lay.dataSource), cell(row, lay.lastModified)
+	locs := fr.locs[:0]
+	for _, b := range lay.ben {
+		locs = append(locs, Location{Code: cell(row, b[0]), Type: cell(row, b[1]), Name: cell(row, b[2]), Country: cell(row, b[3])})
+	}
+	g.Beneficiary, g.BeneficiaryCount = pickLocation(locs)
+	locs = locs[:0]
+	for _, o := range lay.org {
+		locs = append(locs, Location{Code: cell(row, o[0]), Type: cell(row, o[1]), Name: cell(row, o[2])})
+	}
+	g.RecipientOrgLocation, _ = pickLocation(locs)
+	fr.locs = locs
+	return g, nil
+}
+
 // parseDate reads the standard's dates: "2024-04-02", "2024-04-02T00:00:00+00:00",
 // "2024-04-02 00:00:00", a date cell's "2024-04-02T09:00:00", or day-first "02/04/2024".
 func parseDate(s string) (*time.Time, error) {
+	d, ok, err := parseDateValue(s)
+	if !ok {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// parseDateValue is parseDate without the pointer: ok is false for blank text or an error.
+func parseDateValue(s string) (time.Time, bool, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil, nil
+		return time.Time{}, false, nil
 	}
-	if len(s) >= 10 {
-		if d, err := time.Parse(time.DateOnly, s[:10]); err == nil && (len(s) == 10 || s[10] == 'T' || s[10] == ' ') {
-			return &d, nil
+	if len(s) >= 10 && (len(s) == 10 || s[10] == 'T' || s[10] == ' ') {
+		if d, ok := isoDate(s[:10]); ok {
+			return d, true, nil
+		}
+		if d, err := time.Parse(time.DateOnly, s[:10]); err == nil {
+			return d, true, nil
 		}
 	}
 	if d, err := time.Parse("2/1/2006", s); err == nil {
-		return &d, nil
+		return d, true, nil
 	}
-	return nil, errors.New("not a date (want YYYY-MM-DD or an ISO 8601 date-time)")
+	return time.Time{}, false, errors.New("not a date (want YYYY-MM-DD or an ISO 8601 date-time)")
+}
+
+// isoDate reads "YYYY-MM-DD" of ASCII digits naming a real day, as time.Parse(time.DateOnly)
+// does, without its generality; anything else is left to time.Parse.
+func isoDate(s string) (time.Time, bool) {
+	var v [8]int
+	j := 0
+	for i := 0; i < 10; i++ {
+		c := s[i]
+		if i == 4 || i == 7 {
+			if c != '-' {
+				return time.Time{}, false
+			}
+			continue
+		}
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		v[j] = int(c - '0')
+		j++
+	}
+	y := v[0]*1000 + v[1]*100 + v[2]*10 + v[3]
+	m := time.Month(v[4]*10 + v[5])
+	d := v[6]*10 + v[7]
+	if m < 1 || m > 12 || d < 1 || d > daysIn(m, y) {
+		return time.Time{}, false
+	}
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+}
+
+func daysIn(m time.Month, y int) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // ---- JSON ----

@@ -218,30 +218,61 @@ func (Source) Load(ctx context.Context, ld *sources.Loader) error {
 	if org, _, ok := strings.Cut(ld.Release.Dataset, "/"); ok && org != "file" {
 		publisher = org
 	}
-	t := strings.TrimSpace
 	return ReadFile(ctx, f.Path, f.Filename, func(sheet string, row int, g *Grant) error {
-		var ben any
+		r := row360{w}
+		w.String(strings.TrimSpace(g.ID))
+		r.text(g.Title, g.Description, g.Currency)
+		r.num(g.AmountAwarded, g.AmountAppliedFor, g.AmountDisbursed)
+		r.date(g.AwardDate, g.PlannedStart, g.PlannedEnd)
+		r.num(g.PlannedMonths)
+		r.text(g.RecipientOrgID, g.RecipientOrgName, g.RecipientOrgCharity, g.RecipientOrgCompany,
+			g.RecipientOrgCity, g.RecipientOrgPostalCode,
+			g.RecipientOrgLocation.Code, g.RecipientOrgLocation.Type, g.RecipientOrgLocation.Name,
+			g.RecipientIndID, g.RecipientIndName,
+			g.Beneficiary.Code, g.Beneficiary.Type, g.Beneficiary.Name, g.Beneficiary.Country)
 		if g.BeneficiaryCount > 0 {
-			ben = g.BeneficiaryCount
+			w.Int64(int64(g.BeneficiaryCount))
+		} else {
+			w.Null()
 		}
-		return w.Append(f.Filename, sheet, row,
-			t(g.ID), s(g.Title), s(g.Description), s(g.Currency), g.AmountAwarded, g.AmountAppliedFor, g.AmountDisbursed,
-			g.AwardDate, g.PlannedStart, g.PlannedEnd, g.PlannedMonths,
-			s(g.RecipientOrgID), s(g.RecipientOrgName), s(g.RecipientOrgCharity), s(g.RecipientOrgCompany),
-			s(g.RecipientOrgCity), s(g.RecipientOrgPostalCode),
-			s(g.RecipientOrgLocation.Code), s(g.RecipientOrgLocation.Type), s(g.RecipientOrgLocation.Name),
-			s(g.RecipientIndID), s(g.RecipientIndName),
-			s(g.Beneficiary.Code), s(g.Beneficiary.Type), s(g.Beneficiary.Name), s(g.Beneficiary.Country), ben,
-			s(g.FundingOrgID), s(g.FundingOrgName), s(g.ProgrammeCode), s(g.ProgrammeTitle),
-			s(g.LocationScope), s(g.FromOpenCall), s(g.DataSource), s(g.LastModified), s(publisher))
+		r.text(g.FundingOrgID, g.FundingOrgName, g.ProgrammeCode, g.ProgrammeTitle,
+			g.LocationScope, g.FromOpenCall, g.DataSource, g.LastModified, publisher)
+		return w.EndRow(f.Filename, sheet, row)
 	})
 }
 
-// s returns the trimmed text, or nil for "" (NULL), so every format gives the same row.
-func s(v string) any {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil
+// row360 writes a grant's values with the writer's typed methods, in the table's column order.
+type row360 struct{ w *sources.Writer }
+
+// text writes each value trimmed, or NULL for "", so every format gives the same row.
+func (r row360) text(vs ...string) {
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v == "" {
+			r.w.Null()
+		} else {
+			r.w.String(v)
+		}
 	}
-	return v
+}
+
+// num writes each amount, or NULL when absent.
+func (r row360) num(vs ...*float64) {
+	for _, v := range vs {
+		if v == nil {
+			r.w.Null()
+		} else {
+			r.w.Float64(*v)
+		}
+	}
+}
+
+// date writes each date, or NULL when absent.
+func (r row360) date(vs ...*time.Time) {
+	for _, v := range vs {
+		if v == nil {
+			r.w.Null()
+		} else {
+			r.w.Time(*v)
+		}
+	}
 }

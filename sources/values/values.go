@@ -49,6 +49,14 @@ var (
 // anything else that is not a number is ErrNotNumber. "£217,000", "4,256,452 [r]", "(1,234)"
 // (accounting negative), "12.5%" (returned as 12.5 with Reason "percent") and "1.2E+05" are numbers.
 func Parse(text string) (Number, error) {
+	if v, ok := plainDecimal(text); ok {
+		return Number{Value: v, Valid: true}, nil
+	}
+	return parseGeneral(text)
+}
+
+// parseGeneral is Parse for any text.
+func parseGeneral(text string) (Number, error) {
 	var n Number
 	s := strings.TrimSpace(strings.ReplaceAll(text, "\u00a0", " "))
 	if loc := noteRe.FindAllString(s, -1); len(loc) > 0 {
@@ -95,6 +103,38 @@ func Parse(text string) (Number, error) {
 		n.Reason = "percent"
 	}
 	return n, nil
+}
+
+// plainDecimal reads the commonest cell, an optionally signed decimal of ASCII digits with no
+// spaces, grouping or exponent ("1234", "-3.5", ".5"), exactly as the rest of Parse would, without
+// its regular expressions; ok is false for anything else (Parse then takes the general path).
+func plainDecimal(text string) (float64, bool) {
+	i, digits := 0, 0
+	if i < len(text) && (text[i] == '-' || text[i] == '+') {
+		i++
+	}
+	for i < len(text) && '0' <= text[i] && text[i] <= '9' {
+		i, digits = i+1, digits+1
+	}
+	if i < len(text) && text[i] == '.' {
+		i++
+		frac := 0
+		for i < len(text) && '0' <= text[i] && text[i] <= '9' {
+			i, frac = i+1, frac+1
+		}
+		if frac == 0 {
+			return 0, false
+		}
+		digits += frac
+	}
+	if i != len(text) || digits == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }
 
 // Int parses a whole number (a count). Fractions are ErrNotNumber; markers and blanks are ok=false.

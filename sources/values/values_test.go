@@ -2,6 +2,8 @@ package values
 
 import (
 	"errors"
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -64,10 +66,50 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"98180", "£217,000", "4,256,452 [r]", "(1,234)", "[x]", "12 [note 3]", "45.9%", "-£5"} {
 		f.Add(s)
 	}
+	for _, s := range []string{"-0", ".5", "+7", "5.", "1e5", "0012.50", "99999999999999999999999"} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n, err := Parse(s)
 		if err == nil && n.Valid && (n.Value != n.Value) {
 			t.Fatalf("NaN from %q", s)
 		}
+		checkFastPath(t, s)
 	})
+}
+
+// checkFastPath fails when Parse's plain-decimal shortcut disagrees with the general path.
+func checkFastPath(t *testing.T, s string) {
+	t.Helper()
+	v, ok := plainDecimal(s)
+	if !ok {
+		return
+	}
+	n, err := parseGeneral(s)
+	if err != nil || n != (Number{Value: v, Valid: true}) || math.Signbit(v) != math.Signbit(n.Value) {
+		t.Fatalf("%q: shortcut %v, general %+v %v", s, v, n, err)
+	}
+}
+
+// TestPlainDecimalAgrees compares the shortcut with the general path on plain decimals and
+// near-misses (spaces, grouping, exponents, markers, signs alone).
+func TestPlainDecimalAgrees(t *testing.T) {
+	cases := []string{"0", "-0", "+0", "1", "12", "123456789", "1.5", "-1.5", "+1.5", ".5", "-.5", "5.", ".", "-", "+",
+		"", " 5", "5 ", "1,234", "1e5", "1E+05", "5%", "(5)", "£5", "1.2.3", "0012.50", "99999999999999999999999",
+		"1" + strings.Repeat("0", 400), "0." + strings.Repeat("0", 400) + "1", "--5", "+-5", "5-", "\u00a05", "٣"}
+	fast := 0
+	for _, c := range cases {
+		if _, ok := plainDecimal(c); ok {
+			fast++
+		}
+		checkFastPath(t, c)
+		a, errA := Parse(c)
+		b, errB := parseGeneral(c)
+		if a != b || (errA == nil) != (errB == nil) || (errA != nil && errA.Error() != errB.Error()) {
+			t.Errorf("%q: Parse %+v %v, general %+v %v", c, a, errA, b, errB)
+		}
+	}
+	if fast < 12 {
+		t.Errorf("only %d cases took the shortcut", fast)
+	}
 }
