@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -143,6 +144,10 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		cfg.Out = a.out
 	}
 	a.cfg = cfg
+	// The Go heap's soft limit (validated with the config).
+	if n, _ := cfg.Runtime.GoMemoryLimitBytes(); n > 0 {
+		debug.SetMemoryLimit(n)
+	}
 	return nil
 }
 

@@ -42,6 +42,7 @@ type Config struct {
 	Schedule  Schedule              `toml:"schedule"`
 	Notify    Notify                `toml:"notify"`
 	Retention Retention             `toml:"retention"`
+	Runtime   Runtime               `toml:"runtime"`
 
 	// Path is the file the config was read from ("" for defaults only).
 	Path string `toml:"-"`
@@ -160,6 +161,7 @@ func (c *Config) SetDefaults() {
 	c.Schedule.SetDefaults()
 	c.Notify.SetDefaults()
 	c.Retention.SetDefaults()
+	c.Runtime.SetDefaults()
 }
 
 // Validate reports every invalid value at once.
@@ -196,6 +198,9 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Schedule.Validate()...)
 	errs = append(errs, c.Notify.Validate()...)
 	errs = append(errs, c.Retention.Validate()...)
+	if err := c.Runtime.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
 	}
