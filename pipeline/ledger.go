@@ -25,9 +25,14 @@ const (
 
 // Start records a new running run and returns its id. Runs left "running" by a process that died
 // (kill -9) are marked interrupted first, so the history never shows a ghost run.
+//
+// The write is not cancelled with ctx: a COMMIT interrupted by a stop may still have committed,
+// leaving a run that no Finish would ever end. The caller sees ctx's cancellation next and
+// finishes the run as interrupted.
 func (l Ledger) Start(ctx context.Context, command string) (int64, error) {
 	host, _ := os.Hostname()
 	var id int64
+	ctx = context.WithoutCancel(ctx)
 	err := l.DB.Update(ctx, func(tx *warehouse.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE meta.runs SET status = ?, error = 'the process ended before the run finished'
 			WHERE status = ?`, RunInterrupted, RunRunning); err != nil {
