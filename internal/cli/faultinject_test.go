@@ -144,9 +144,9 @@ func stall(contentType string, body []byte, part bool) http.HandlerFunc {
 	}
 }
 
-// zipBomb returns an XLSX-shaped zip whose worksheet declares 3 GiB when inflated: a reader that
-// trusted it would exhaust memory or disk.
-func zipBomb(t *testing.T, real []byte) []byte {
+// rewriteZip copies the zip real entry by entry; edit writes an entry itself and reports true, or
+// reports false to have it copied as it was.
+func rewriteZip(t *testing.T, real []byte, edit func(zw *zip.Writer, f *zip.File) bool) []byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(real), int64(len(real)))
 	if err != nil {
@@ -155,12 +155,24 @@ func zipBomb(t *testing.T, real []byte) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "xl/worksheets/") {
-			w, _ := zw.Create(f.Name)
-			rc, _ := f.Open()
-			io.Copy(w, rc)
-			rc.Close()
+		if edit(zw, f) {
 			continue
+		}
+		rc, _ := f.Open()
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method})
+		io.Copy(w, rc)
+		rc.Close()
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// zipBomb returns an XLSX-shaped zip whose worksheet declares 3 GiB when inflated: a reader that
+// trusted it would exhaust memory or disk.
+func zipBomb(t *testing.T, real []byte) []byte {
+	return rewriteZip(t, real, func(zw *zip.Writer, f *zip.File) bool {
+		if !strings.HasPrefix(f.Name, "xl/worksheets/") {
+			return false
 		}
 		// 16 MiB of '<' compresses to a few KiB; the header claims 3 GiB.
 		var comp bytes.Buffer
@@ -178,9 +190,24 @@ func zipBomb(t *testing.T, real []byte) []byte {
 			t.Fatal(err)
 		}
 		w.Write(comp.Bytes())
-	}
-	zw.Close()
-	return buf.Bytes()
+		return true
+	})
+}
+
+// corruptODS returns the ODS with its content.xml cut mid-element.
+func corruptODS(t *testing.T, real []byte) []byte {
+	return rewriteZip(t, real, func(zw *zip.Writer, f *zip.File) bool {
+		if f.Name != "content.xml" {
+			return false
+		}
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		b = append(b[:len(b)*2/3], []byte("<table:table-row><table:table-cell office:value-type=")...)
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: f.Method})
+		w.Write(b)
+		return true
+	})
 }
 
 // withHeader rewrites a CSV's header line with edit.

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -200,30 +198,6 @@ func faultCases(t *testing.T, m *mirror) []faultCase {
 }
 
 var matrixSources = []string{"la-register", xlsxSource, odsSource, csvSource}
-
-// corruptODS returns the ODS with its content.xml cut mid-element.
-func corruptODS(t *testing.T, real []byte) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(real), int64(len(real)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		if f.Name == "content.xml" {
-			b = append(b[:len(b)*2/3], []byte("<table:table-row><table:table-cell office:value-type=")...)
-		}
-		hdr := f.FileHeader
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: hdr.Name, Method: hdr.Method})
-		w.Write(b)
-	}
-	zw.Close()
-	return buf.Bytes()
-}
 
 // fsizeEnv, when set for a re-executed test binary, makes TestMain set RLIMIT_FSIZE to its value and
 // exec the command line that follows: the subprocess then gets EFBIG on any write past that offset,
