@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"testing"
 
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
@@ -43,11 +42,7 @@ func BenchmarkRasterise(b *testing.B) {
 // raster draws the chart's PNG image as Draw does (the caller releases the canvas).
 func raster(c *Chart) *rasterCanvas {
 	p, _ := c.plot()
-	p.BackgroundColor = nil
-	footer := c.footerLines()
-	rc := newRasterCanvas(width, plotHeight+vg.Length(len(footer)+1)*lineHeight)
-	c.drawAll(draw.New(rc), p, footer, false)
-	return rc
+	return c.rasterize(p, c.footerLines())
 }
 
 func BenchmarkEncodePaletted(b *testing.B) {

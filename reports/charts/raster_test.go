@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -31,7 +30,7 @@ func TestRasterMatchesVgimg(t *testing.T) {
 	for _, c := range []*Chart{sample(), barSample()} {
 		t.Run(c.ID, func(t *testing.T) {
 			footer := c.footerLines()
-			h := plotHeight + vg.Length(len(footer)+1)*lineHeight
+			h := chartHeight(footer)
 			p, err := c.plot()
 			if err != nil {
 				t.Fatal(err)
@@ -40,11 +39,8 @@ func TestRasterMatchesVgimg(t *testing.T) {
 			c.drawAll(draw.New(ic), p, footer, true)
 			want := ic.Image().(*image.RGBA)
 
-			p, _ = c.plot()
-			p.BackgroundColor = nil
-			rc := newRasterCanvas(width, h)
+			rc := raster(c)
 			defer rc.release()
-			c.drawAll(draw.New(rc), p, footer, false)
 			got := rc.img
 
 			if got.Rect != want.Rect {

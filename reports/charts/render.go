@@ -64,9 +64,7 @@ func Draw(c *Chart) (svg, png []byte, err error) {
 		return nil, nil, err
 	}
 	footer := c.footerLines()
-	height := plotHeight + vg.Length(len(footer)+1)*lineHeight
-
-	sc := vgsvg.New(width, height)
+	sc := vgsvg.New(width, chartHeight(footer))
 	c.drawAll(draw.New(sc), p, footer, true)
 	var sb bytes.Buffer
 	if _, err := sc.WriteTo(&sb); err != nil {
@@ -74,16 +72,27 @@ func Draw(c *Chart) (svg, png []byte, err error) {
 	}
 	svg = c.annotateSVG(sb.Bytes())
 
-	// The raster starts white: no background fills.
-	p.BackgroundColor = nil
-	rc := newRasterCanvas(width, height)
+	rc := c.rasterize(p, footer)
 	defer rc.release()
-	c.drawAll(draw.New(rc), p, footer, false)
 	var pb bytes.Buffer
 	if err := encodePNG(&pb, rc.img); err != nil {
 		return nil, nil, fmt.Errorf("writing PNG of %s: %w", c.ID, err)
 	}
 	return svg, pb.Bytes(), nil
+}
+
+// chartHeight is the height of a chart with these footer lines.
+func chartHeight(footer []string) vg.Length {
+	return plotHeight + vg.Length(len(footer)+1)*lineHeight
+}
+
+// rasterize draws the chart on a pooled raster canvas, which starts white, so without background
+// fills (p's is cleared). The caller releases the canvas.
+func (c *Chart) rasterize(p *plot.Plot, footer []string) *rasterCanvas {
+	p.BackgroundColor = nil
+	rc := newRasterCanvas(width, chartHeight(footer))
+	c.drawAll(draw.New(rc), p, footer, false)
+	return rc
 }
 
 // drawAll draws the plot and the footer; background fills the canvas white first.
