@@ -24,7 +24,6 @@ type awardSet struct {
 	rows map[string][]amountRow // by area: awardsBy's rows
 	refs map[string][][2]string // by area: distinct (source, release)
 	span map[string][2]string   // by area: first and last award date
-	load func(*awardSet) error  // fills the maps
 }
 
 // get returns the set named key, loading it with load on first use.
@@ -35,11 +34,11 @@ func (a *areaAwards) get(key string, load func(*awardSet) error) (*awardSet, err
 	}
 	set, ok := a.sets[key]
 	if !ok {
-		set = &awardSet{load: load}
+		set = &awardSet{}
 		a.sets[key] = set
 	}
 	a.mu.Unlock()
-	set.once.Do(func() { set.err = set.load(set) })
+	set.once.Do(func() { set.err = load(set) })
 	return set, set.err
 }
 
