@@ -49,6 +49,8 @@ type app struct {
 	db, data, out  string
 	quiet          bool
 	cfg            *config.Config
+	cpuProfile     string
+	stopProfile    func() error
 }
 
 // Main runs the command line and returns the exit code.
@@ -63,6 +65,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	err := root.ExecuteContext(ctx)
+	if a.stopProfile != nil {
+		if perr := a.stopProfile(); perr != nil && err == nil {
+			err = perr
+		}
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -97,7 +104,12 @@ Start with 'cornerstone demo' (offline, synthetic data) or 'cornerstone run' (li
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.loadConfig(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.loadConfig(cmd); err != nil {
+				return err
+			}
+			return a.startProfile()
+		},
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &UsageError{Err: err} })
 	pf := root.PersistentFlags()
@@ -106,6 +118,8 @@ Start with 'cornerstone demo' (offline, synthetic data) or 'cornerstone run' (li
 	pf.StringVar(&a.out, "out", "", "site folder (default ./site)")
 	pf.StringVar(&a.configPath, "config", "", "config file (default $CORNERSTONE_CONFIG or ./cornerstone.toml)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors on stderr")
+	pf.StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile of the command to this file (for go tool pprof)")
+	_ = pf.MarkHidden("cpuprofile") // the flag exists
 	root.AddCommand(a.demoCmd(), a.runCmd(), a.ingestCmd(), a.buildCmd(), a.reportCmd(), a.sqlCmd(),
 		a.sourcesCmd(), a.runsCmd(), a.validateCmd(), a.versionCmd(), a.templateCmd(), a.scheduleCmd(), a.pruneCmd(), a.benchCmd())
 	for _, c := range root.Commands() {
