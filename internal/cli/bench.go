@@ -55,7 +55,8 @@ time, each as a subprocess of this binary so each has its own peak resident memo
   read_csv       DuckDB's own read_csv of the grants CSV into a table (the physical limit)
   ingest_360     'cornerstone ingest threesixtygiving --from' the same CSV into a fresh warehouse
   full_build     the demo pipeline over the national sample: every source, every model and test
-  site           'cornerstone report' for every council
+  site           'cornerstone report' for every council (PNGs drawn in the browser)
+  site_png       'cornerstone report --png': the same with a PNG file for every chart (no target)
   no_change      the whole pipeline again, site included, as 'cornerstone run' does it: every
                  source re-checked, nothing new to load, build or write
   ingest_360_json  a 1 GiB 360Giving JSON file loaded like ingest_360 (memory target only)
@@ -107,7 +108,7 @@ every run. Other work on the machine slows the figures; state it when quoting th
 	f.IntVar(&grants, "grants", 0, "grants in the 360Giving CSV (default 2,000,000 national, 200,000 small)")
 	f.IntVar(&jsonMB, "json-mb", -1, "also load a 360Giving JSON file of this many MiB (default 1024 national, none small; 0: none)")
 	f.StringVar(&memLimit, "memory-limit", "", "DuckDB memory_limit of every phase; empty keeps the config's (default 1GB)")
-	f.StringVar(&only, "only", "", "run only these phases, comma-separated: readcsv, ingest, build, site, rerun, json (site needs build's warehouse, rerun build's and site's)")
+	f.StringVar(&only, "only", "", "run only these phases, comma-separated: readcsv, ingest, build, site, sitepng, rerun, json (site and sitepng need build's warehouse, rerun build's and site's)")
 	f.StringVar(&phase, "phase", "", "run one phase in this process (used by bench itself)")
 	f.StringVar(&mirror, "mirror", "", "sample server for --phase build")
 	f.StringVar(&file, "file", "", "CSV for --phase readcsv")
@@ -183,6 +184,7 @@ func (a *app) bench(ctx context.Context, o benchOptions) error {
 		{key: "build", name: "full_build (ingest+models+tests)", args: []string{"bench", "--phase", "build", "--mirror", srv.URL, "--db", db, "--data", data},
 			limit: 90 * time.Second},
 		{key: "site", name: fmt.Sprintf("site (%d councils)", councils), args: []string{"report", "--db", db, "--out", site}, limit: 30 * time.Second},
+		{key: "sitepng", name: "site_png (report --png)", args: []string{"report", "--png", "--db", db, "--out", filepath.Join(dir, "site-png")}},
 		{key: "rerun", name: "no_change re-run (run, site included)", args: []string{"bench", "--phase", "rerun", "--mirror", srv.URL, "--db", db, "--data", data, "--out", site},
 			limit: 3 * time.Second},
 	}

@@ -77,10 +77,13 @@ func TestDemoEndToEnd(t *testing.T) {
 				t.Errorf("index does not link %s", a.Code)
 			}
 			chart := "population-" + strings.ToLower(a.Code)
-			for _, ext := range []string{".svg", ".png", ".csv"} {
+			for _, ext := range []string{".svg", ".csv"} {
 				if _, err := os.Stat(filepath.Join(site, "charts", chart+ext)); err != nil {
 					t.Errorf("missing %s%s", chart, ext)
 				}
+			}
+			if _, err := os.Stat(filepath.Join(site, "charts", chart+".png")); err == nil {
+				t.Errorf("%s.png written without --png (the browser draws PNGs)", chart)
 			}
 			svg, _ := os.ReadFile(filepath.Join(site, "charts", chart+".svg"))
 			for _, want := range []string{"Office for National Statistics", "Open Government Licence v3.0", "retrieved", "DEMO DATA"} {
@@ -172,6 +175,42 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 		if a, b := treeHash(t, site), treeHash(t, other); a != b {
 			t.Fatal("the same warehouse gave a different site")
+		}
+	})
+
+	t.Run("report --png and the config's [report] write PNG files and quartiles", func(t *testing.T) {
+		area := ""
+		for _, a := range demo.SampleAreas {
+			if a.Current() && area == "" {
+				area = a.Code
+			}
+		}
+		chart := filepath.Join("charts", "population-"+strings.ToLower(area)+".png")
+		flagged := filepath.Join(dir, "with-png")
+		if code, _, stderr := run(t, "report", "--png", "--db", db, "--out", flagged); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if b, err := os.ReadFile(filepath.Join(flagged, chart)); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("report --png wrote no %s (%v)", chart, err)
+		}
+		cfg := filepath.Join(dir, "report.toml")
+		if err := os.WriteFile(cfg, []byte("[report]\npng_files = true\nquartiles = true\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		configured := filepath.Join(dir, "configured")
+		if code, _, stderr := run(t, "report", "--config", cfg, "--db", db, "--out", configured); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(configured, chart)); err != nil {
+			t.Errorf("[report] png_files wrote no PNG: %v", err)
+		}
+		page, _ := os.ReadFile(filepath.Join(configured, "areas", area+".html"))
+		if !bytes.Contains(page, []byte("Peer rank")) {
+			t.Error("[report] quartiles shows no peer ranks")
+		}
+		plain, _ := os.ReadFile(filepath.Join(site, "areas", area+".html"))
+		if bytes.Contains(plain, []byte("Peer rank")) {
+			t.Error("peer ranks shown without quartiles")
 		}
 	})
 

@@ -122,7 +122,7 @@ again loads nothing new: every release is reported unchanged.`,
 				fmt.Fprintf(a.stderr, "demo: serving the synthetic sample at %s\n", srv.URL)
 			}
 			job := plan.Job{Command: commandLine(cmd, args), Sources: plan.EnabledSources(nil), Build: true, AllModels: true,
-				Report: true, Out: a.cfg.Out}
+				Report: true, Out: a.cfg.Out, Site: a.siteOptions()}
 			return a.execute(cmd.Context(), job, srv.URL, true)
 		},
 	}
@@ -139,7 +139,7 @@ A failed source does not stop the others; the summary on stderr lists what faile
 the exit code is 1.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			job := plan.Job{Command: commandLine(cmd, args), Sources: plan.EnabledSources(func(id string) bool { return a.cfg.Source(id).IsEnabled() }),
-				Build: true, AllModels: true, FullBuild: full, Report: true, Out: a.cfg.Out}
+				Build: true, AllModels: true, FullBuild: full, Report: true, Out: a.cfg.Out, Site: a.siteOptions()}
 			return a.execute(cmd.Context(), job, "", false)
 		},
 	}

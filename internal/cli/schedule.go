@@ -66,7 +66,7 @@ schedule.shutdown_grace) and rolled back, and the command exits 0.
 				Check: func(ctx context.Context, db *warehouse.DB) error {
 					return checkKind(ctx, db, false, false)
 				},
-				Fetch: fc, Landing: zone, Notifier: notifier, Progress: a.progress(), Out: out,
+				Fetch: fc, Landing: zone, Notifier: notifier, Progress: a.progress(), Out: out, Site: a.siteOptions(),
 			})
 			if err != nil {
 				return err

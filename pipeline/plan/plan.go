@@ -46,9 +46,11 @@ type Job struct {
 	AllModels bool
 	Models    []string
 	FullBuild bool
-	// Report writes the site to Out after the models.
+	// Report writes the site to Out after the models, with Site's options (the plan sets their
+	// Out, Progress and SkipIfCurrent).
 	Report bool
 	Out    string
+	Site   site.Options
 	// OnlyIfChanged builds the models and writes the site only when an ingest of the job loaded
 	// something; otherwise those steps report "up to date" without looking. The scheduler sets it
 	// when the previous run of the job finished ok, since its ticks mostly find nothing new.
@@ -262,11 +264,13 @@ func Steps(ctx context.Context, env *Env, job Job, project *queries.Project, run
 			}
 		}
 		out := job.Out
+		opts := job.Site
+		opts.Out, opts.Progress, opts.SkipIfCurrent = out, env.Progress, true
 		step.Run = func(ctx context.Context) (pipeline.Outcome, error) {
 			if job.OnlyIfChanged && !res.changed() {
 				return pipeline.Outcome{Status: "unchanged", Detail: "nothing new loaded"}, nil
 			}
-			sum, err := site.Build(ctx, env.DB, site.Options{Out: out, Progress: env.Progress, SkipIfCurrent: true})
+			sum, err := site.Build(ctx, env.DB, opts)
 			if err != nil {
 				return pipeline.Outcome{}, err
 			}

@@ -82,7 +82,7 @@ func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (tra
 	env := &plan.Env{DB: db, Fetch: s.opts.Fetch, Landing: s.opts.Landing, Progress: s.opts.Progress,
 		Settings: s.cfg.Settings(), Workers: 1}
 	job := plan.Job{Command: e.Command(), Sources: []string{e.Source}, Build: true,
-		Report: s.opts.Out != "", Out: s.opts.Out, OnlyIfChanged: s.previousOK(ctx, db, e)}
+		Report: s.opts.Out != "", Out: s.opts.Out, Site: s.opts.Site, OnlyIfChanged: s.previousOK(ctx, db, e)}
 	res, err := plan.Execute(ctx, env, job)
 	if err != nil && ctx.Err() != nil {
 		s.logf("%s: interrupted: %v", e.Name, err)

@@ -42,6 +42,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/notify"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/reports/site"
 	"github.com/cornerstone-data/cornerstone/sources"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
@@ -69,8 +70,10 @@ type Options struct {
 	Notifier *notify.Notifier
 	// Progress receives the log (nil: discarded).
 	Progress progress.Reporter
-	// Out is the site folder rewritten after a job that loaded something ("" writes no site).
-	Out string
+	// Out is the site folder rewritten after a job that loaded something ("" writes no site),
+	// with Site's options.
+	Out  string
+	Site site.Options
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// LockPoll is how often a busy warehouse is tried again while waiting (default 500ms).

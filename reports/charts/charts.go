@@ -1,6 +1,6 @@
 // Package charts draws Cornerstone's charts with gonum/plot: trend lines, comparison bars and
-// breakdowns, each written as SVG and PNG with its citation drawn under the plot, the CSV of the
-// numbers behind it, and generated alt text. Colours come from the Okabe-Ito palette, which stays
+// breakdowns, each written as SVG (and PNG when asked for) with its citation drawn under the plot,
+// the CSV of the numbers behind it, and generated alt text. Colours come from the Okabe-Ito palette, which stays
 // distinguishable with every common colour-vision deficiency; spend is never coloured good or bad.
 //
 // Rendering is deterministic: the same Chart gives byte-identical files.

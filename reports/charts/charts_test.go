@@ -29,22 +29,22 @@ func sample() *Chart {
 func TestRenderWritesCitedFiles(t *testing.T) {
 	dir := t.TempDir()
 	c := sample()
-	f, err := Render(c, dir)
+	f, err := Render(c, Dir(dir), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svg, _ := os.ReadFile(f.SVG)
+	svg, _ := os.ReadFile(filepath.Join(dir, f.SVG))
 	for _, want := range []string{"Office for National Statistics", "Open Government Licence v3.0", "1a2b3c4d", "DEMO DATA", "<title>", "<desc>"} {
 		if !bytes.Contains(svg, []byte(want)) {
 			t.Errorf("SVG lacks %q", want)
 		}
 	}
-	png, _ := os.ReadFile(f.PNG)
+	png, _ := os.ReadFile(filepath.Join(dir, f.PNG))
 	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Error("PNG is not a PNG")
 	}
 	// The CSV holds exactly the plotted numbers.
-	rows, err := csv.NewReader(bytes.NewReader(mustRead(t, f.CSV))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(mustRead(t, filepath.Join(dir, f.CSV)))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,45 @@ func TestRenderWritesCitedFiles(t *testing.T) {
 		if !strings.Contains(r[5], "Office for National Statistics") {
 			t.Errorf("row %d lacks the citation", i)
 		}
+	}
+}
+
+// Without a PNG, Render writes the SVG and CSV only, and its inline SVG is the file's from the
+// <svg> element on, with text escaped so that it cannot break out into the page.
+func TestRenderWithoutPNGInline(t *testing.T) {
+	dir := t.TempDir()
+	c := sample()
+	c.Title = `Bad </svg><script>alert(1)</script> & "quoted"`
+	f, err := Render(c, Dir(dir), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PNG != "" {
+		t.Errorf("PNG path %q without a PNG asked for", f.PNG)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(names) != 2 {
+		t.Errorf("wrote %v, want the SVG and the CSV", names)
+	}
+	svg := mustRead(t, filepath.Join(dir, f.SVG))
+	if !bytes.HasSuffix(svg, f.Inline) || !bytes.HasPrefix(f.Inline, []byte("<svg role=\"img\"")) {
+		t.Errorf("inline SVG is not the file's <svg> element: %.80q", f.Inline)
+	}
+	for _, bad := range []string{"<script", "</svg><", "<?xml"} {
+		if bytes.Contains(f.Inline, []byte(bad)) {
+			t.Errorf("inline SVG holds %q", bad)
+		}
+	}
+	if bytes.Contains(svg, []byte("font-family:Liberation Sans;")) || !bytes.Contains(svg, []byte(fontFamily)) {
+		t.Error("SVG text names no fallback fonts")
+	}
+	svgOnly, err := DrawSVG(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPNG, _, _ := Draw(c)
+	if !bytes.Equal(svgOnly, withPNG) {
+		t.Error("DrawSVG and Draw give different SVGs")
 	}
 }
 

@@ -19,9 +19,25 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Files are the paths Render wrote.
+// Files is what Render wrote: the files' names and the SVG itself, ready to show inline.
 type Files struct {
+	// SVG and CSV are always written; PNG only when asked for (empty otherwise).
 	SVG, PNG, CSV string
+	// Inline is the SVG without its XML declaration, for embedding in an HTML page.
+	Inline []byte
+}
+
+// FileWriter writes a named file (as os.WriteFile does in a folder).
+type FileWriter interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Dir is a FileWriter into a folder.
+type Dir string
+
+// WriteFile writes data to the file name in the folder.
+func (d Dir) WriteFile(name string, data []byte) error {
+	return os.WriteFile(filepath.Join(string(d), name), data, 0o644)
 }
 
 // Size of every chart: 8 × 4.5 inches for the plot, plus the footer.
@@ -32,46 +48,51 @@ const (
 	pngDPI     = 110
 )
 
-// Render draws the chart and writes <dir>/<id>.svg, .png and .csv.
-func Render(c *Chart, dir string) (Files, error) {
-	if err := c.Validate(); err != nil {
-		return Files{}, err
+// Render draws the chart and writes <id>.svg and .csv with w, and <id>.png when png is set
+// (drawing the PNG costs about five times as much as the SVG).
+func Render(c *Chart, w FileWriter, png bool) (Files, error) {
+	var svg, pngBody []byte
+	var err error
+	if png {
+		svg, pngBody, err = Draw(c)
+	} else {
+		svg, err = DrawSVG(c)
 	}
-	svg, png, err := Draw(c)
 	if err != nil {
 		return Files{}, err
 	}
-	f := Files{
-		SVG: filepath.Join(dir, c.ID+".svg"),
-		PNG: filepath.Join(dir, c.ID+".png"),
-		CSV: filepath.Join(dir, c.ID+".csv"),
+	f := Files{SVG: c.ID + ".svg", CSV: c.ID + ".csv", Inline: inline(svg)}
+	if png {
+		f.PNG = c.ID + ".png"
 	}
-	for path, body := range map[string][]byte{f.SVG: svg, f.PNG: png, f.CSV: c.CSV()} {
-		if err := os.WriteFile(path, body, 0o644); err != nil {
+	for _, file := range []struct {
+		name string
+		body []byte
+	}{{f.SVG, svg}, {f.CSV, c.CSV()}, {f.PNG, pngBody}} {
+		if file.name == "" {
+			continue
+		}
+		if err := w.WriteFile(file.name, file.body); err != nil {
 			return Files{}, fmt.Errorf("writing chart %s: %w", c.ID, err)
 		}
 	}
 	return f, nil
 }
 
+// inline returns the SVG from its <svg> element on: HTML takes no XML declaration.
+func inline(svg []byte) []byte {
+	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
+		return svg[i:]
+	}
+	return svg
+}
+
 // Draw renders the chart to SVG and PNG bytes.
 func Draw(c *Chart) (svg, png []byte, err error) {
-	if err := c.Validate(); err != nil {
-		return nil, nil, err
-	}
-	p, err := c.plot()
+	p, footer, svg, err := c.svg()
 	if err != nil {
 		return nil, nil, err
 	}
-	footer := c.footerLines()
-	sc := vgsvg.New(width, chartHeight(footer))
-	c.drawAll(draw.New(sc), p, footer, true)
-	var sb bytes.Buffer
-	if _, err := sc.WriteTo(&sb); err != nil {
-		return nil, nil, fmt.Errorf("writing SVG of %s: %w", c.ID, err)
-	}
-	svg = c.annotateSVG(sb.Bytes())
-
 	rc := c.rasterize(p, footer)
 	defer rc.release()
 	var pb bytes.Buffer
@@ -79,6 +100,31 @@ func Draw(c *Chart) (svg, png []byte, err error) {
 		return nil, nil, fmt.Errorf("writing PNG of %s: %w", c.ID, err)
 	}
 	return svg, pb.Bytes(), nil
+}
+
+// DrawSVG renders the chart to SVG bytes only.
+func DrawSVG(c *Chart) ([]byte, error) {
+	_, _, svg, err := c.svg()
+	return svg, err
+}
+
+// svg lays the chart out and draws its SVG, returning the plot and footer lines for a raster.
+func (c *Chart) svg() (*plot.Plot, []string, []byte, error) {
+	if err := c.Validate(); err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := c.plot()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	footer := c.footerLines()
+	sc := vgsvg.New(width, chartHeight(footer))
+	c.drawAll(draw.New(sc), p, footer, true)
+	var sb bytes.Buffer
+	if _, err := sc.WriteTo(&sb); err != nil {
+		return nil, nil, nil, fmt.Errorf("writing SVG of %s: %w", c.ID, err)
+	}
+	return p, footer, c.annotateSVG(sb.Bytes()), nil
 }
 
 // chartHeight is the height of a chart with these footer lines.
@@ -196,8 +242,14 @@ func (c *Chart) annotateSVG(b []byte) []byte {
 	out = append(out, ins.Bytes()...)
 	out = append(out, b[end:]...)
 	// Declare the role for screen readers.
-	return bytes.Replace(out, []byte("<svg"), []byte(`<svg role="img"`), 1)
+	out = bytes.Replace(out, []byte("<svg"), []byte(`<svg role="img"`), 1)
+	// Name fallbacks a browser has: without them it draws the text in its default font, often a
+	// serif, and labels laid out for Liberation Sans overrun. Arial has the same metrics.
+	return bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte(fontFamily))
 }
+
+// fontFamily is the SVG text's font: Liberation Sans, or the fonts with its metrics.
+const fontFamily = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
 
 func (c *Chart) plot() (*plot.Plot, error) {
 	p := plot.New()

@@ -24,7 +24,7 @@ const keyFile = ".cornerstone-site-key"
 // change the output. Two builds with the same key write the same files.
 func siteKey(ctx context.Context, db *warehouse.DB, buildID string, demo bool, opts Options) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "build %s\ndemo %t\nquartiles %t\npdf %t\n", buildID, demo, opts.Quartiles, opts.PDF)
+	fmt.Fprintf(h, "build %s\ndemo %t\nquartiles %t\npdf %t\npng %t\n", buildID, demo, opts.Quartiles, opts.PDF, opts.PNG)
 	rows, err := db.Query(ctx, `SELECT name, coalesce(fingerprint, ''), coalesce(rows, -1) FROM meta.models ORDER BY name`)
 	if err != nil {
 		return "", fmt.Errorf("reading meta.models: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
@@ -38,7 +37,11 @@ func (s *Site) exportMarts(ctx context.Context) ([]download, error) {
 			continue
 		}
 		rel := "downloads/marts/" + n + ".parquet"
-		if err := s.db.ExportParquet(ctx, "marts", n, filepath.Join(s.dir, filepath.FromSlash(rel))); err != nil {
+		path, err := s.out.Fresh(rel)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.db.ExportParquet(ctx, "marts", n, path); err != nil {
 			return nil, err
 		}
 		var rows int64
@@ -81,7 +84,7 @@ func (s *Site) printPDFs(ctx context.Context, areas []Area) error {
 		if err != nil {
 			return fmt.Errorf("printing the PDF of %s (%s): %w", a.Name, a.Code, err)
 		}
-		if err := os.WriteFile(filepath.Join(s.dir, "pdf", a.Code+".pdf"), pdf, 0o644); err != nil {
+		if err := s.out.WriteFile("pdf/"+a.Code+".pdf", pdf); err != nil {
 			return err
 		}
 		s.pdfs++

@@ -26,6 +26,7 @@ const (
 	tValues      = "marts.kpi_values"
 	tBenchmarks  = "marts.kpi_benchmarks"
 	tNeighbours  = "marts.peer_neighbours"
+	tPopulation  = "marts.area_population"
 )
 
 // KPI is one row of marts.kpi_catalogue.
@@ -75,7 +76,7 @@ func (e *evidence) has(table string) bool { return e.present[table] }
 func loadEvidence(ctx context.Context, db *warehouse.DB) (*evidence, error) {
 	e := &evidence{present: map[string]bool{}, kpiByID: map[string]KPI{}, values: map[string]map[string][]Point{},
 		basis: map[string]map[string]string{}, bench: map[string]map[string][]Bench{}, peers: map[string][]Neighbour{}}
-	for _, t := range []string{tSpend, tLibActivity, tLibSites, tEngagement, tAwards, tReturns, tCatalogue, tValues, tBenchmarks, tNeighbours} {
+	for _, t := range []string{tSpend, tLibActivity, tLibSites, tEngagement, tAwards, tReturns, tCatalogue, tValues, tBenchmarks, tNeighbours, tPopulation} {
 		ok, err := hasRows(ctx, db, t)
 		if err != nil {
 			return nil, err

@@ -46,22 +46,24 @@ func (s *Site) awardsBy(ctx context.Context, area string, cols ...string) ([]amo
 
 // returnsBy sums local investment returns by source type, for one area ("" for all).
 func (s *Site) returnsBy(ctx context.Context, area string) ([]amountRow, error) {
-	where, args := "amount_gbp IS NOT NULL", []any{}
+	scan := func(r *sql.Rows) (string, amountRow, error) {
+		var code string
+		var x amountRow
+		err := r.Scan(&code, &x.Key, &x.N, &x.Amount)
+		x.Annual = math.NaN()
+		return code, x, err
+	}
 	if area != "" {
-		where += " AND area_code = ?"
-		args = append(args, area)
+		return byArea(ctx, s, "returns", tReturns, `SELECT area_code, coalesce(source_type, 'not stated'), count(*)::INTEGER, sum(amount_gbp)::DOUBLE
+			FROM core.investment_returns WHERE amount_gbp IS NOT NULL AND area_code IS NOT NULL GROUP BY ALL ORDER BY 1, 4 DESC, 2`, area, scan)
 	}
 	var out []amountRow
-	err := scanAll(ctx, s.db, tReturns, `SELECT coalesce(source_type, 'not stated'), count(*)::INTEGER, sum(amount_gbp)::DOUBLE
-		FROM core.investment_returns WHERE `+where+` GROUP BY ALL ORDER BY 3 DESC, 1`, func(r *sql.Rows) error {
-		var x amountRow
-		if err := r.Scan(&x.Key, &x.N, &x.Amount); err != nil {
-			return err
-		}
-		x.Annual = math.NaN()
+	err := scanAll(ctx, s.db, tReturns, `SELECT '', coalesce(source_type, 'not stated'), count(*)::INTEGER, sum(amount_gbp)::DOUBLE
+		FROM core.investment_returns WHERE amount_gbp IS NOT NULL GROUP BY ALL ORDER BY 4 DESC, 2`, func(r *sql.Rows) error {
+		_, x, err := scan(r)
 		out = append(out, x)
-		return nil
-	}, args...)
+		return err
+	})
 	return out, err
 }
 

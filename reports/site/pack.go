@@ -196,21 +196,18 @@ func (s *Site) spendSection(ctx context.Context, a Area, sec *section) error {
 		form, fy, line, status, release string
 		v                               float64
 	}
-	var rows []row
-	err := scanAll(ctx, s.db, tSpend, `SELECT coalesce(form, ''), financial_year, coalesce(service_line, ''), value_gbp::DOUBLE,
-			coalesce(status, ''), coalesce(source_release, '')
+	rows, err := byArea(ctx, s, "spend", tSpend, `SELECT area_code, coalesce(form, ''), financial_year, coalesce(service_line, ''),
+			value_gbp::DOUBLE, coalesce(status, ''), coalesce(source_release, '')
 		FROM core.spend
-		WHERE area_code = ? AND measure = 'C7' AND value_gbp IS NOT NULL
-		QUALIFY row_number() OVER (PARTITION BY form, financial_year, service_line ORDER BY vintage DESC NULLS LAST, source_release DESC) = 1
-		ORDER BY form, financial_year, service_line`,
-		func(r *sql.Rows) error {
+		WHERE measure = 'C7' AND value_gbp IS NOT NULL AND area_code IS NOT NULL
+		QUALIFY row_number() OVER (PARTITION BY area_code, form, financial_year, service_line ORDER BY vintage DESC NULLS LAST, source_release DESC) = 1
+		ORDER BY area_code, form, financial_year, service_line`,
+		a.Code, func(r *sql.Rows) (string, row, error) {
+			var code string
 			var x row
-			if err := r.Scan(&x.form, &x.fy, &x.line, &x.v, &x.status, &x.release); err != nil {
-				return err
-			}
-			rows = append(rows, x)
-			return nil
-		}, a.Code)
+			err := r.Scan(&code, &x.form, &x.fy, &x.line, &x.v, &x.status, &x.release)
+			return code, x, err
+		})
 	if err != nil {
 		return err
 	}
@@ -333,26 +330,32 @@ func (s *Site) libraryActivity(ctx context.Context, a Area, sec *section) error 
 	hasTotal := map[key]bool{}
 	measures := map[string]bool{}
 	periods := map[string]bool{}
-	err := scanAll(ctx, s.db, tLibActivity, `SELECT measure, period_start, period_end, coalesce(format, ''), coalesce(age_band, ''), value::DOUBLE
-		FROM core.library_activity WHERE area_code = ? AND value IS NOT NULL ORDER BY measure, period_start, period_end, format, age_band`,
-		func(r *sql.Rows) error {
-			var m, f, ab string
-			var ps, pe time.Time
-			var v float64
-			if err := r.Scan(&m, &ps, &pe, &f, &ab, &v); err != nil {
-				return err
-			}
-			k := key{m, periodLabel(ps, pe)}
-			measures[m], periods[k.period] = true, true
-			sums[k] += v
-			if totalLike(f) && totalLike(ab) {
-				totals[k] += v
-				hasTotal[k] = true
-			}
-			return nil
-		}, a.Code)
+	type row struct {
+		measure, format, ageBand string
+		start, end               time.Time
+		v                        float64
+	}
+	rows, err := byArea(ctx, s, "library activity", tLibActivity, `SELECT area_code, measure, period_start, period_end,
+			coalesce(format, ''), coalesce(age_band, ''), value::DOUBLE
+		FROM core.library_activity WHERE value IS NOT NULL AND area_code IS NOT NULL
+		ORDER BY area_code, measure, period_start, period_end, format, age_band`,
+		a.Code, func(r *sql.Rows) (string, row, error) {
+			var code string
+			var x row
+			err := r.Scan(&code, &x.measure, &x.start, &x.end, &x.format, &x.ageBand, &x.v)
+			return code, x, err
+		})
 	if err != nil {
 		return err
+	}
+	for _, x := range rows {
+		k := key{x.measure, periodLabel(x.start, x.end)}
+		measures[x.measure], periods[k.period] = true, true
+		sums[k] += x.v
+		if totalLike(x.format) && totalLike(x.ageBand) {
+			totals[k] += x.v
+			hasTotal[k] = true
+		}
 	}
 	if len(measures) == 0 {
 		sec.Missing = append(sec.Missing, noRows(tLibActivity, a))
@@ -430,27 +433,29 @@ func (s *Site) engagementSection(ctx context.Context, a Area, sec *section) erro
 		area, year, measure  string
 		pct, lo, hi, n, base float64
 	}
-	var mine []row
-	england := map[[2]string]row{}
-	err := scanAll(ctx, s.db, tEngagement, `SELECT area_code, CAST(survey_year AS VARCHAR), measure, percentage::DOUBLE, lower_ci::DOUBLE, upper_ci::DOUBLE,
-			respondents::DOUBLE, base::DOUBLE
-		FROM core.engagement WHERE area_code IN (?, 'E92000001') AND percentage IS NOT NULL ORDER BY survey_year, measure`,
-		func(r *sql.Rows) error {
-			var x row
-			var lo, hi, n, b sql.NullFloat64
-			if err := r.Scan(&x.area, &x.year, &x.measure, &x.pct, &lo, &hi, &n, &b); err != nil {
-				return err
-			}
-			x.lo, x.hi, x.n, x.base = nf(lo), nf(hi), nf(n), nf(b)
-			if x.area == a.Code {
-				mine = append(mine, x)
-			} else {
-				england[[2]string{x.year, x.measure}] = x
-			}
-			return nil
-		}, a.Code)
+	read := func(area string) ([]row, error) {
+		return byArea(ctx, s, "engagement", tEngagement, `SELECT area_code, CAST(survey_year AS VARCHAR), measure, percentage::DOUBLE,
+				lower_ci::DOUBLE, upper_ci::DOUBLE, respondents::DOUBLE, base::DOUBLE
+			FROM core.engagement WHERE percentage IS NOT NULL AND area_code IS NOT NULL ORDER BY area_code, survey_year, measure`,
+			area, func(r *sql.Rows) (string, row, error) {
+				var x row
+				var lo, hi, n, b sql.NullFloat64
+				err := r.Scan(&x.area, &x.year, &x.measure, &x.pct, &lo, &hi, &n, &b)
+				x.lo, x.hi, x.n, x.base = nf(lo), nf(hi), nf(n), nf(b)
+				return x.area, x, err
+			})
+	}
+	mine, err := read(a.Code)
 	if err != nil {
 		return err
+	}
+	englandRows, err := read("E92000001")
+	if err != nil {
+		return err
+	}
+	england := map[[2]string]row{}
+	for _, x := range englandRows {
+		england[[2]string{x.year, x.measure}] = x
 	}
 	if len(mine) == 0 {
 		sec.Missing = append(sec.Missing, noRows(tEngagement, a))

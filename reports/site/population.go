@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -12,31 +13,32 @@ import (
 )
 
 func (s *Site) populationSection(ctx context.Context, a Area, root string) (*section, error) {
-	ok, err := tableExists(ctx, s.db, "marts", "area_population")
-	if err != nil || !ok {
+	if !s.ev.has(tPopulation) {
+		return nil, nil
+	}
+	type row struct {
+		year       int
+		population float64
+		vintage    string
+	}
+	rows, err := byArea(ctx, s, "population", tPopulation, `SELECT area_code, year, population, vintage FROM marts.area_population
+		WHERE area_code IS NOT NULL ORDER BY area_code, year`,
+		a.Code, func(r *sql.Rows) (string, row, error) {
+			var code string
+			var x row
+			err := r.Scan(&code, &x.year, &x.population, &x.vintage)
+			return code, x, err
+		})
+	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT year, population, vintage FROM marts.area_population WHERE area_code = ? ORDER BY year`, a.Code)
-	if err != nil {
-		return nil, fmt.Errorf("reading marts.area_population: %w", err)
-	}
-	defer rows.Close()
 	var years []string
 	var vals []float64
 	vintages := map[string]bool{}
-	for rows.Next() {
-		var y int
-		var p float64
-		var v string
-		if err := rows.Scan(&y, &p, &v); err != nil {
-			return nil, err
-		}
-		years = append(years, strconv.Itoa(y))
-		vals = append(vals, p)
-		vintages[v] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for _, x := range rows {
+		years = append(years, strconv.Itoa(x.year))
+		vals = append(vals, x.population)
+		vintages[x.vintage] = true
 	}
 	if len(vals) == 0 {
 		return nil, nil

@@ -5,7 +5,8 @@
 // The site is reproducible: it reads no clock, iterates in sorted order, and its build id is
 // derived from the releases it was built from, so the same warehouse gives byte-identical files.
 // It is written to a temporary folder beside --out and swapped into place, so a failed build leaves
-// the previous site untouched.
+// the previous site untouched; the site it replaces is kept at <out>.previous until the next build
+// (swap.go).
 package site
 
 import (
@@ -51,6 +52,10 @@ type Options struct {
 	PDF bool
 	// Chromium is the browser executable for PDF; empty finds it on PATH.
 	Chromium string
+	// PNG also writes every chart as a PNG file (charts/<id>.png, 110 dpi). Without it each
+	// chart's PNG button draws one in the browser from the SVG shown on the page: drawing
+	// thousands of PNGs is most of a national site's build time.
+	PNG bool
 	// SkipIfCurrent leaves the site at Out alone when it was written from the same inputs: the
 	// same releases, model fingerprints, program and options (a no-change run then writes
 	// nothing). The result's Skipped says so.
@@ -73,7 +78,8 @@ type Summary struct {
 // Site is one build in progress.
 type Site struct {
 	db       *warehouse.DB
-	dir      string // temporary output folder
+	dir      string  // temporary output folder
+	out      *outDir // writes the files in dir
 	tmpl     *template.Template
 	demo     bool
 	buildID  string
@@ -86,6 +92,7 @@ type Site struct {
 	tableIDs  map[string]bool
 	pageTmpls map[string]*template.Template
 	awards    areaAwards // per-area funding sums, read once
+	areaSets  areaSets   // other per-area sections' rows, read once
 	mu        sync.Mutex // guards the counters, tableIDs and pageTmpls while councils are written in parallel
 	pages     int
 	charts    int
@@ -124,15 +131,19 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 	if opts.SkipIfCurrent && isCurrent(out, key) {
 		return Summary{BuildID: s.buildID, Demo: s.demo, Skipped: true}, nil
 	}
+	if err := checkReplaceable(out); err != nil {
+		return Summary{}, err
+	}
+	defer raiseGC()()
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return Summary{}, fmt.Errorf("creating %s: %w", filepath.Dir(out), err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+"-build-")
+	tmp, err := buildDir(out)
 	if err != nil {
-		return Summary{}, fmt.Errorf("creating build folder: %w", err)
+		return Summary{}, err
 	}
 	defer os.RemoveAll(tmp)
-	s.dir = tmp
+	s.dir, s.out = tmp, newOutDir(tmp)
 	if s.tmpl, err = template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return Summary{}, fmt.Errorf("parsing templates: %w", err)
 	}
@@ -147,11 +158,11 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		dirs = append(dirs, "pdf")
 	}
 	for _, d := range dirs {
-		if err := os.MkdirAll(filepath.Join(tmp, d), 0o755); err != nil {
+		if err := s.out.MkdirAll(d); err != nil {
 			return Summary{}, err
 		}
 	}
-	if err := copyAssets(tmp); err != nil {
+	if err := s.copyAssets(); err != nil {
 		return Summary{}, err
 	}
 	areas, err := loadAreas(ctx, db)
@@ -196,7 +207,10 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 			return Summary{}, err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(tmp, keyFile), []byte(key+"\n"), 0o644); err != nil {
+	if err := s.out.WriteFile(keyFile, []byte(key+"\n")); err != nil {
+		return Summary{}, err
+	}
+	if err := s.out.Prune(dirs...); err != nil {
 		return Summary{}, err
 	}
 	if err := swap(tmp, out); err != nil {
@@ -309,10 +323,15 @@ func themesOf(ks []KPI) []themeKPIs {
 }
 
 type chartView struct {
-	ID, Root, Alt, Citation, Title, XLabel string
-	Demo                                   bool
-	SeriesNames                            []string
-	Rows                                   []tableRow
+	ID, Root, Citation, Title, XLabel string
+	Demo                              bool
+	// SVG is the chart itself, shown inline (its <title> and <desc> carry the alt text) so that
+	// the page's script can draw a PNG from it, from a file:// page too.
+	SVG template.HTML
+	// PNGFile says charts/<id>.png was written (Options.PNG).
+	PNGFile     bool
+	SeriesNames []string
+	Rows        []tableRow
 }
 
 type tableRow struct {
@@ -340,7 +359,7 @@ func (s *Site) write(rel string, p page) error {
 	s.mu.Lock()
 	s.pages++
 	s.mu.Unlock()
-	return os.WriteFile(filepath.Join(s.dir, rel), buf.Bytes(), 0o644)
+	return s.out.WriteFile(rel, buf.Bytes())
 }
 
 // pageTemplate returns the layout with the named page template, parsed once per build.
@@ -372,13 +391,16 @@ func (s *Site) pageTemplate(name string) (*template.Template, error) {
 func (s *Site) chart(c *charts.Chart, root string) (chartView, error) {
 	c.Demo = s.demo
 	c.Citation.BuildID = s.buildID
-	if _, err := charts.Render(c, filepath.Join(s.dir, "charts")); err != nil {
+	f, err := charts.Render(c, s.out.Sub("charts"), s.opts.PNG)
+	if err != nil {
 		return chartView{}, err
 	}
 	s.mu.Lock()
 	s.charts++
 	s.mu.Unlock()
-	v := chartView{ID: c.ID, Root: root, Alt: c.AltText(), Citation: c.Citation.String(), Title: c.Title, XLabel: c.XLabel, Demo: s.demo}
+	v := chartView{ID: c.ID, Root: root, Citation: c.Citation.String(), Title: c.Title, XLabel: c.XLabel, Demo: s.demo,
+		// The charts package escapes every text it draws (tested there), so the SVG is safe to inline.
+		SVG: template.HTML(f.Inline), PNGFile: f.PNG != ""}
 	for _, ser := range c.Series {
 		v.SeriesNames = append(v.SeriesNames, ser.Name)
 	}
@@ -392,7 +414,7 @@ func (s *Site) chart(c *charts.Chart, root string) (chartView, error) {
 	return v, nil
 }
 
-func copyAssets(dir string) error {
+func (s *Site) copyAssets() error {
 	return fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -401,34 +423,8 @@ func copyAssets(dir string) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
+		return s.out.WriteFile(p, b)
 	})
-}
-
-// swap replaces out with the finished build in tmp, keeping the old site until the new one is in
-// place.
-func swap(tmp, out string) error {
-	old := ""
-	if _, err := os.Stat(out); err == nil {
-		old = out + ".old"
-		_ = os.RemoveAll(old)
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("moving the previous site aside: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			_ = os.Rename(old, out)
-		}
-		return fmt.Errorf("putting the new site in place: %w", err)
-	}
-	if err := os.Chmod(out, 0o755); err != nil {
-		return err
-	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
 }
 
 // buildID derives the build id from the releases: the same inputs give the same id.

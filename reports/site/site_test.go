@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"html"
+	"image/png"
 	"io/fs"
 	"math"
 	"os"
@@ -127,8 +129,8 @@ func TestEvidencePackFromFixture(t *testing.T) {
 	}
 }
 
-// Every chart has its citation in the SVG, a PNG, and a CSV whose numbers are the ones in the
-// chart's data table on its page.
+// Every chart has its citation in the SVG, shown inline on its page with a PNG button (no PNG
+// file unless asked for), and a CSV whose numbers are the ones in the chart's data table.
 func TestChartsAreCitedAndTheirCSVMatches(t *testing.T) {
 	out, sum := build(t, fixtureSQL, Options{})
 	pages := map[string]string{}
@@ -150,8 +152,8 @@ func TestChartsAreCitedAndTheirCSVMatches(t *testing.T) {
 				t.Errorf("%s lacks %q", id, want)
 			}
 		}
-		if png := read(t, strings.TrimSuffix(svg, ".svg")+".png"); !strings.HasPrefix(png, "\x89PNG") {
-			t.Errorf("%s.png is not a PNG", id)
+		if _, err := os.Stat(strings.TrimSuffix(svg, ".svg") + ".png"); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s.png written without Options.PNG (%v)", id, err)
 		}
 		rows, err := csv.NewReader(strings.NewReader(read(t, strings.TrimSuffix(svg, ".svg")+".csv"))).ReadAll()
 		if err != nil {
@@ -169,6 +171,12 @@ func TestChartsAreCitedAndTheirCSVMatches(t *testing.T) {
 		if table == "" {
 			t.Errorf("no page shows chart %s", id)
 			continue
+		}
+		if !strings.Contains(table, body[strings.Index(body, "<svg"):]) {
+			t.Errorf("chart %s's page does not show its SVG inline", id)
+		}
+		if !strings.Contains(table, `<button type="button" class="png" data-chart="`+id+`" hidden>PNG`) {
+			t.Errorf("chart %s has no PNG button", id)
 		}
 		for _, r := range rows[1:] {
 			if r[0] != id || !strings.Contains(r[5], "Source: ") || !strings.Contains(r[5], sum.BuildID) {
@@ -299,6 +307,29 @@ func TestQuartilesModeStatesRanks(t *testing.T) {
 	}
 }
 
+// With Options.PNG every chart also has a PNG file, and its page links to it instead of drawing
+// one in the browser.
+func TestPNGFiles(t *testing.T) {
+	out, sum := build(t, fixtureSQL, Options{PNG: true})
+	pngs, _ := filepath.Glob(filepath.Join(out, "charts", "*.png"))
+	if len(pngs) != sum.Charts || len(pngs) == 0 {
+		t.Fatalf("%d PNG files for %d charts", len(pngs), sum.Charts)
+	}
+	for _, p := range pngs {
+		img, err := png.Decode(strings.NewReader(read(t, p)))
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(p), err)
+		}
+		if w := img.Bounds().Dx(); w != 880 {
+			t.Errorf("%s is %d px wide, want 880 (8 in at 110 dpi)", filepath.Base(p), w)
+		}
+	}
+	page := read(t, filepath.Join(out, "areas", "E08000016.html"))
+	if strings.Contains(page, "data-chart=") || !strings.Contains(page, `<a href="../charts/kpi-cs-02-e08000016-trend.png">PNG`) {
+		t.Error("Barnsley's page does not link its charts' PNG files")
+	}
+}
+
 // A no-change run leaves a current site alone; new inputs, other options or a site emptied by hand
 // build it again.
 func TestSkipIfCurrent(t *testing.T) {
@@ -315,6 +346,9 @@ func TestSkipIfCurrent(t *testing.T) {
 	}
 	if s, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true, Quartiles: true}); err != nil || s.Skipped {
 		t.Fatalf("other options: %+v, %v", s, err)
+	}
+	if s, err := Build(ctx, db, Options{Out: out, SkipIfCurrent: true, Quartiles: true, PNG: true}); err != nil || s.Skipped {
+		t.Fatalf("PNG files asked for: %+v, %v", s, err)
 	}
 	if s, err := Build(ctx, db, Options{Out: out}); err != nil || s.Skipped {
 		t.Fatalf("without SkipIfCurrent: %+v, %v", s, err)

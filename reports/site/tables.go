@@ -5,8 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -103,6 +101,7 @@ func (t *Table) CSV(demo bool) []byte {
 func (t *Table) XLSX(demo bool, buildID string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(newXLSXZip)
 	if err := f.SetSheetName("Sheet1", "data"); err != nil {
 		return nil, err
 	}
@@ -173,11 +172,10 @@ func (s *Site) table(t *Table, root string) (tableView, error) {
 	if err != nil {
 		return tableView{}, fmt.Errorf("writing table %s as XLSX: %w", t.ID, err)
 	}
-	dir := filepath.Join(s.dir, "downloads")
-	if err := os.WriteFile(filepath.Join(dir, t.ID+".csv"), t.CSV(s.demo), 0o644); err != nil {
+	if err := s.out.WriteFile("downloads/"+t.ID+".csv", t.CSV(s.demo)); err != nil {
 		return tableView{}, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, t.ID+".xlsx"), x, 0o644); err != nil {
+	if err := s.out.WriteFile("downloads/"+t.ID+".xlsx", x); err != nil {
 		return tableView{}, err
 	}
 	s.mu.Lock()

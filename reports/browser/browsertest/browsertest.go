@@ -92,7 +92,7 @@ func CheckPDF(t testing.TB, pdf string, want ...string) {
 		if i == 0 && blank(img) {
 			t.Errorf("page 1 of %s renders blank", pdf)
 		}
-		chartInk = chartInk || hasColour(img, 0x00, 0x72, 0xB2)
+		chartInk = chartInk || HasColour(img, 0x00, 0x72, 0xB2)
 	}
 	if !chartInk {
 		t.Errorf("no page of %s shows a chart", pdf)
@@ -133,8 +133,8 @@ func blank(img image.Image) bool {
 	return true
 }
 
-// hasColour reports whether enough pixels are close to the colour (anti-aliasing blurs it).
-func hasColour(img image.Image, r8, g8, b8 uint8) bool {
+// HasColour reports whether enough pixels are close to the colour (anti-aliasing blurs it).
+func HasColour(img image.Image, r8, g8, b8 uint8) bool {
 	near := func(a uint32, b uint8) bool { d := int(a>>8) - int(b); return d > -24 && d < 24 }
 	n := 0
 	b := img.Bounds()
