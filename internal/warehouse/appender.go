@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -144,6 +145,7 @@ func (a *Appender) Close() error {
 		return nil
 	}
 	a.closed = true
+	defer a.returnMemory()
 	if a.bulk != nil {
 		if err := a.bulk.close(); err != nil {
 			return fmt.Errorf("flushing rows into %s: %w", a.table, err)
@@ -154,6 +156,18 @@ func (a *Appender) Close() error {
 		return fmt.Errorf("flushing rows into %s: %w", a.table, err)
 	}
 	return nil
+}
+
+// returnMemory collects the garbage of a large load and returns it to the operating system. A
+// 2-million-row load leaves a few hundred MB of dead batches on the Go heap; the collector only
+// runs again when the heap grows to twice what was live at the last collection, which the model
+// builds that follow (DuckDB's memory, not Go's) may never make it do, so in about one national
+// build in four those MB stayed resident to the end and the build's peak passed 1.5 GiB. One
+// collection of a small live heap costs milliseconds.
+func (a *Appender) returnMemory() {
+	if a.rows >= BulkBatchRows {
+		debug.FreeOSMemory()
+	}
 }
 
 // bulkSink is a bulk path other than DuckDB's appender (Arrow record batches, when built with the
