@@ -6,8 +6,8 @@ import (
 	"sync"
 )
 
-// areaSets holds query results read once for every area, by name. Councils' sections used to run
-// their queries once per council, 317 times over at national scale, and DuckDB's per-query cost
+// areaSets holds query results read once for every area, by name (the funding sections' award
+// groupings among them). Councils' sections used to run their queries once per council, 317 times over at national scale, and DuckDB's per-query cost
 // (planning a small query, scanning a table whose rows are not sorted by area) was a fifth of the
 // site's CPU time; one query per section for all areas costs about one of those. Safe for
 // concurrent use by the council workers.

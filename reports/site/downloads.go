@@ -80,7 +80,7 @@ func (s *Site) printPDFs(ctx context.Context, areas []Area) error {
 	}
 	defer b.Close()
 	for _, a := range areas {
-		pdf, err := b.PrintPDF(ctx, filepath.Join(s.dir, "areas", a.Code+".html"))
+		pdf, err := b.PrintPDF(ctx, filepath.Join(s.out.root, "areas", a.Code+".html"))
 		if err != nil {
 			return fmt.Errorf("printing the PDF of %s (%s): %w", a.Name, a.Code, err)
 		}

@@ -297,13 +297,13 @@ func (s *Site) fundingPage(ctx context.Context) error {
 		}
 		progs.Tables = append(progs.Tables, tv)
 
-		byArea, err := s.awardsBy(ctx, "", "coalesce(current_area_code, area_code)")
+		byCouncil, err := s.awardsBy(ctx, "", "coalesce(current_area_code, area_code)")
 		if err != nil {
 			return err
 		}
-		t := amountTable("funding-all-councils", "External awards by council (current boundaries where located)", "Council", "", byArea, cite, true)
+		t := amountTable("funding-all-councils", "External awards by council (current boundaries where located)", "Council", "", byCouncil, cite, true)
 		t.Notes = []string{hqCaveat}
-		for i, r := range byArea {
+		for i, r := range byCouncil {
 			if name, ok := s.areaNames[r.Key]; ok {
 				t.Rows[i][0] = L(name+" ("+r.Key+")", "areas/"+r.Key+".html")
 			}

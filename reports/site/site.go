@@ -78,8 +78,7 @@ type Summary struct {
 // Site is one build in progress.
 type Site struct {
 	db       *warehouse.DB
-	dir      string  // temporary output folder
-	out      *outDir // writes the files in dir
+	out      *outDir // the build folder, beside --out until it is swapped in
 	tmpl     *template.Template
 	demo     bool
 	buildID  string
@@ -91,8 +90,7 @@ type Site struct {
 	pageSet   map[string]bool
 	tableIDs  map[string]bool
 	pageTmpls map[string]*template.Template
-	awards    areaAwards // per-area funding sums, read once
-	areaSets  areaSets   // other per-area sections' rows, read once
+	areaSets  areaSets   // per-area sections' rows, read once
 	mu        sync.Mutex // guards the counters, tableIDs and pageTmpls while councils are written in parallel
 	pages     int
 	charts    int
@@ -143,7 +141,7 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, err
 	}
 	defer os.RemoveAll(tmp)
-	s.dir, s.out = tmp, newOutDir(tmp)
+	s.out = newOutDir(tmp)
 	if s.tmpl, err = template.New("").Funcs(template.FuncMap{"slug": slug}).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return Summary{}, fmt.Errorf("parsing templates: %w", err)
 	}
