@@ -8,8 +8,8 @@ package charts
 
 import (
 	"fmt"
+	"github.com/cornerstone-data/cornerstone/reports/format"
 	"image/color"
-	"math"
 	"regexp"
 	"strings"
 )
@@ -168,57 +168,6 @@ func nonEmpty(xs []string) []string {
 	return out
 }
 
-// FormatValue renders a number for people: thousands separators, and the unit.
-func FormatValue(v float64, unit string) string {
-	if math.IsNaN(v) {
-		return "no data"
-	}
-	var s string
-	switch {
-	case unit == "%":
-		return trimZeros(fmt.Sprintf("%.1f", v)) + "%"
-	case math.Abs(v) >= 100 || v == math.Trunc(v):
-		s = thousands(int64(math.Round(v)))
-	default:
-		s = trimZeros(fmt.Sprintf("%.2f", v))
-	}
-	switch unit {
-	case "£":
-		if strings.HasPrefix(s, "-") {
-			return "-£" + s[1:]
-		}
-		return "£" + s
-	case "", "people", "count":
-		return s
-	}
-	if strings.HasPrefix(unit, "£") {
-		return "£" + s + strings.TrimPrefix(unit, "£")
-	}
-	return s + " " + unit
-}
-
-func trimZeros(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
-
-func thousands(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := fmt.Sprintf("%d", n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// FormatValue renders a number for people with its unit, through reports/format (thousands
+// separators, "£8.30", "−£1.41", "45.9%", "2,345 visits per 1,000 residents").
+func FormatValue(v float64, unit string) string { return format.WithUnit(v, unit) }
