@@ -114,6 +114,17 @@ type Chart struct {
 	Notes []string
 	// Demo stamps "DEMO DATA - synthetic figures" on the chart.
 	Demo bool
+	// References are comparator values drawn across the plot as labelled lines: on a bar chart a
+	// vertical line at each value (the peer median, England), on a line chart a horizontal one.
+	References []Reference
+	// ValueLabels writes each bar's value at its end (Bars and Breakdown).
+	ValueLabels bool
+}
+
+// Reference is one labelled comparator line, e.g. {"England", 31.2} or {"Peer median", 28.9}.
+type Reference struct {
+	Label string
+	Value float64
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,150}$`)
@@ -150,6 +161,13 @@ var Palette = []color.NRGBA{
 	{0xD5, 0x5E, 0x00, 0xff}, // vermillion
 	{0xF0, 0xE4, 0x42, 0xff}, // yellow
 	{0x00, 0x00, 0x00, 0xff}, // black
+}
+
+// ReferenceColours draw reference lines (peer median, England), in order: both at least 3:1
+// against white.
+var ReferenceColours = []color.NRGBA{
+	{0x00, 0x00, 0x00, 0xff}, // black
+	{0xA3, 0x4A, 0x00, 0xff}, // dark vermillion
 }
 
 // Neutral is the colour of context bars (other councils); Highlight marks the council in focus.
