@@ -50,7 +50,8 @@ flags AS (
     GROUP BY area_code, financial_year
 ),
 a AS (
-    SELECT act.*, p.population, p.vintage AS population_vintage, p.population_year, p.pop_sources,
+    SELECT act.*, p.population, p.vintage AS population_vintage, p.population_year,
+        coalesce(p.pop_sources, 'ons-population missing') AS pop_sources,
         CASE WHEN p.area_code IS NULL THEN 'population missing: no ONS estimate held for the area' ELSE p.pop_missing END AS pop_missing,
         s.library_nce, s.source_release || ' (' || s.vintage || ')' AS spend_release,
         CASE WHEN s.area_code IS NULL AND act.financial_year IN (SELECT financial_year FROM marts.kpi_spend_base)
