@@ -268,7 +268,7 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts
 	}
 	if rel.Dataset == "" || rel.Vintage == "" {
 		lr.Err = &LoadError{Source: info.ID, File: files[0].Name,
-			Err: fmt.Errorf("%w: pass --vintage (and --dataset) to say which release this file is", ErrNoVintage)}
+			Err: fmt.Errorf("%w; --dataset names the dataset when the source cannot tell it either", ErrNoVintage)}
 		return lr
 	}
 	lr.Release = rel

@@ -275,3 +275,33 @@ func TestFinancialYear(t *testing.T) {
 		}
 	}
 }
+
+// TestFromFileVintageIsToldOrRefused: an RO5 or RA workbook does not say which release of its year
+// it is, so a --from file without --vintage is refused with an error naming --vintage (no vintage
+// is made up from the file's hash); a time series names its version, which is its vintage.
+func TestFromFileVintageIsToldOrRefused(t *testing.T) {
+	ro5, _ := writeFixture(t, t.TempDir(), demo.RO5Flat, "ods", "2024-25", true, nil)
+	ts := writeFile(t, "Revenue_Outturn_time_series_data_v3.1.csv", tsHeader+"202503,E06000001,Hartlepool,UA,submitted,1,2,3\r\n")
+	for _, c := range []struct {
+		src        sources.Identifier
+		path       string
+		vintage    string // given with --vintage
+		want, fail string
+	}{
+		{Outturn{}, ro5, "", "", "RO5_2024-25_data_by_LA.ods: the file does not say which release of ro5-2024-25 it is"},
+		{Outturn{}, ro5, "2025-11-27-outturn", "ro5-2024-25@2025-11-27-outturn", ""},
+		{Outturn{}, ts, "", "ro-time-series@v3.1", ""},
+	} {
+		rel := sources.Release{Vintage: c.vintage}
+		err := c.src.Identify(context.Background(), &rel, []sources.Fetched{{Asset: sources.Asset{Name: filepath.Base(c.path)}, Path: c.path, SHA256: strings.Repeat("ab", 32)}})
+		if c.fail != "" {
+			if !errors.Is(err, sources.ErrNoVintage) || !strings.Contains(err.Error(), c.fail) || !strings.Contains(err.Error(), "--vintage") {
+				t.Errorf("%s: err = %v, want ErrNoVintage naming the file and --vintage", c.path, err)
+			}
+			continue
+		}
+		if err != nil || rel.Key() != c.want {
+			t.Errorf("%s: %s, %v; want %s", c.path, rel.Key(), err, c.want)
+		}
+	}
+}
