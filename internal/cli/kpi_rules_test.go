@@ -181,7 +181,7 @@ func TestKPIPopulationNearest(t *testing.T) {
 	for _, args := range [][]string{
 		{"ingest", "la-register", "--from", demoRegister(t, dir)},
 		{"ingest", "ons-population", "--from", file("mye24tablesew.xlsx")},
-		{"ingest", "mhclg-revenue-outturn", "--from", file("RO5_LA_Data_2024-25_data_by_LA.ods")},
+		{"ingest", "mhclg-revenue-outturn", "--from", file("RO5_LA_Data_2024-25_data_by_LA.ods"), "--vintage", "2025-12-04-outturn"},
 		{"ingest", "ace-library-activity", "--from", file("Libraries%20Activity%20Data%202023-24%20FINAL.xlsx")},
 		{"ingest", "ace-library-locations", "--from", file("basic-dataset-for-libraries-2023-enhanced.csv")},
 		{"build"},
