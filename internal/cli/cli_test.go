@@ -126,6 +126,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	})
 
 	t.Run("KPIs, peers and benchmarks", func(t *testing.T) { checkKPIs(t, db) })
+	t.Run("KPI rules on real-layout fixtures", func(t *testing.T) { checkKPIRules(t, db, site) })
 
 	t.Run("second demo adds no rows and records loads as unchanged", func(t *testing.T) {
 		before := dataStats(t, db)

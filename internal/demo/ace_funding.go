@@ -110,6 +110,10 @@ func (g *generator) aceInvestment(s *Sample) error {
 				aceAreaOf[a.Region], a.Region, a.Name + " Central", onsStyleName(a), lucp, priority, comment})
 		}
 	}
+	// An organisation based in Wales, as the real file lists five: its offer counts in no English
+	// council and not in England's total.
+	rows = append(rows, []any{"Demo Opera Cymru", "NPO", nil, 420_000.0, 427_728.0, 450_000.0, "Music", "Midlands", "Wales",
+		"Cardiff Central", WelshAreas[0].Name, "Non-LUCP", "Non-Priority place", nil})
 	for range 10 { // the published sheet ends with ten blank rows
 		rows = append(rows, []any{""})
 	}
@@ -177,6 +181,9 @@ func (g *generator) aceProjectGrants(s *Sample) error {
 				demoDisciplines[(i+j)%len(demoDisciplines)], strand, nil, nil})
 		}
 	}
+	// An award with no local authority given: it is placed nowhere.
+	rows = append(rows, []any{"Demo Touring Artist", "Touring project", 12_500, "2024-06-12 00:00:00", "June", "Q1", "National",
+		nil, "Theatre", "£30,000 and below", nil, nil})
 	body, err := writeXLSX([]sheet{{Name: "Project Grants Awards", Rows: rows}})
 	if err != nil {
 		return err

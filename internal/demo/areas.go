@@ -72,3 +72,21 @@ func ByRegister(areas []Area) map[string]Area {
 	}
 	return out
 }
+
+// OtherAuthorities are bodies that file RO5 returns but are not councils Cornerstone reports on,
+// each with every culture and library line zero, as real returns have them: the Greater London
+// Authority (the register lists it as a strategic authority under the London region's code), a
+// fire and rescue authority and a national park authority (the register lists neither; codes of
+// the real shapes, E31 and E26, E-codes of the RO form's shape). Their type is the RO5 class's
+// source: "SRA" for the GLA, "FRA" and "NPA" for the others.
+var OtherAuthorities = []Area{
+	{"E12000007", "Greater London", "Greater London Authority", "GLA", "SRA", "E5100", "London", "2005-06-22", "", "", "", ""},
+	{"E31000042", "South Yorkshire Fire and Rescue Authority", "South Yorkshire Fire and Rescue Authority", "", "FRA", "E6144", "Yorkshire and The Humber", "", "", "", "", ""},
+	{"E26000005", "Peak District National Park Authority", "Peak District National Park Authority", "", "NPA", "E6905", "East Midlands", "", "", "", "", ""},
+}
+
+// WelshAreas are register entries outside England that the sample places awards in (an Arts
+// Council England portfolio organisation based in Wales).
+var WelshAreas = []Area{
+	{"W06000015", "Cardiff", "Cardiff Council", "CRF", "WPA", "", "Wales", "1996-04-01", "", "", "", ""},
+}

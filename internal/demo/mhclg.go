@@ -17,7 +17,9 @@ import (
 // series CSV with its metadata workbook, and RA budget files for 2024-25 and 2025-26, all listed in
 // the GOV.UK revenue collection. Header texts are the real ones (../shared/reference), column
 // positions follow the real files (2024-25: Library service C3 in column 93; 2018-19: column 84;
-// 2013-14: column 51 of sheet (1) with four-column blocks). Cumberland did not submit 2024-25.
+// 2013-14: column 51 of sheet (1) with four-column blocks). Cumberland did not submit 2024-25;
+// South Oxfordshire's culture and library lines are all zero in 2024-25; the GLA, a fire and rescue
+// authority and a national park authority file all-zero returns from 2017-18.
 
 // RevenueCollection is the GOV.UK collection the revenue sources discover from.
 const RevenueCollection = "/government/collections/local-authority-revenue-expenditure-and-financing"
@@ -362,13 +364,23 @@ const revenueSlugPrefix = "/government/statistics/local-authority-revenue-expend
 // notSubmitted lists authorities whose return for a year is blank.
 var notSubmitted = map[string]bool{"2024-25 E06000063": true}
 
+// noCulture lists districts whose culture, heritage and library lines are all zero in a year, as
+// some real districts' are (the county runs those services).
+var noCulture = map[string]bool{"2024-25 E07000179": true}
+
+var cultureKeys = map[string]bool{"archives": true, "arts_development": true, "heritage": true, "museums_galleries": true, "theatres": true, "library": true}
+
 // ro5Values returns an authority's synthetic values for a year: per line key, C1 … C9 in £ thousand
-// (whole numbers so totals add exactly), consistent with the form's identities.
+// (whole numbers so totals add exactly), consistent with the form's identities. Other
+// authorities (class O: the GLA, fire and national park authorities) report zero on every line.
 func ro5Values(a Area, fy string, split, revised bool) map[string][9]float64 {
 	class := ro5Class(a, fy)
 	out := map[string][9]float64{}
 	scale := map[string]float64{"UA": 1, "MD": 1.2, "L": 0.8, "LB": 0.8, "SD": 0.3, "SC": 1.5}[class]
 	zero := func(key string) bool {
+		if noCulture[fy+" "+a.Code] && cultureKeys[key] {
+			return true
+		}
 		switch class {
 		case "SD":
 			return key == "library" || key == "archives"
@@ -465,7 +477,13 @@ func (g *generator) ro5Book(y ro5Year) RO5Book {
 		b.Services = append(b.Services, y.serviceText(s))
 	}
 	n := b.Measures()
-	for _, a := range areasIn(g.areas, y.fy) {
+	areas := g.areas
+	if y.layout != RO5ThreeSheet {
+		// Other authorities appear in every layout with an ONS code column; the 2013-14 .xls
+		// (E-codes only) is left without them, as the register cannot place their E-codes.
+		areas = append(append([]Area{}, g.areas...), OtherAuthorities...)
+	}
+	for _, a := range areasIn(areas, y.fy) {
 		row := RO5Row{ECode: ecodeOf(a), ONS: a.Code, Name: a.Name, Class: ro5Class(a, y.fy), Cells: map[string][]any{}}
 		if !notSubmitted[y.fy+" "+a.Code] {
 			vals := ro5Values(a, y.fy, y.split, y.revision)

@@ -14,7 +14,7 @@ var registerHeader = strings.Split("local-authority-code,official-name,nice-name
 
 var typeNames = map[string]string{
 	"UA": "Unitary authority", "NMD": "Non-metropolitan district", "MD": "Metropolitan district",
-	"LBO": "London borough", "CTY": "County",
+	"LBO": "London borough", "CTY": "County", "SRA": "Strategic Regional Authority", "WPA": "Welsh unitary authority",
 }
 
 // RegisterURL is where the demo serves the register (the live URL of the la-register source).
@@ -26,7 +26,16 @@ func (g *generator) register(s *Sample) error {
 	if err := w.Write(registerHeader); err != nil {
 		return err
 	}
-	for _, a := range g.areas {
+	// The register lists the GLA and Welsh councils besides England's councils, but no fire or
+	// national park authority.
+	listed := append([]Area{}, g.areas...)
+	for _, a := range OtherAuthorities {
+		if a.Type == "SRA" {
+			listed = append(listed, a)
+		}
+	}
+	listed = append(listed, WelshAreas...)
+	for _, a := range listed {
 		row := make([]string, len(registerHeader))
 		set := func(col, v string) {
 			for i, h := range registerHeader {
@@ -44,7 +53,7 @@ func (g *generator) register(s *Sample) error {
 		set("start-date", a.Start)
 		set("end-date", a.End)
 		set("replaced-by", a.ReplacedBy)
-		set("nation", "England")
+		set("nation", map[bool]string{true: "Wales", false: "England"}[a.Type == "WPA"])
 		set("region", a.Region)
 		set("local-authority-type", a.Type)
 		set("local-authority-type-name", typeNames[a.Type])

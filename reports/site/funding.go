@@ -304,8 +304,11 @@ func (s *Site) fundingPage(ctx context.Context) error {
 		t := amountTable("funding-all-councils", "External awards by council (current boundaries where located)", "Council", "", byCouncil, cite, true)
 		t.Notes = []string{hqCaveat}
 		for i, r := range byCouncil {
-			if name, ok := s.areaNames[r.Key]; ok {
+			// Only councils with a page are linked (awards are also placed in Welsh councils).
+			if name, ok := s.areaNames[r.Key]; ok && s.pageSet[r.Key] {
 				t.Rows[i][0] = L(name+" ("+r.Key+")", "areas/"+r.Key+".html")
+			} else if ok {
+				t.Rows[i][0] = T(name + " (" + r.Key + ")")
 			}
 		}
 		if tv, err = s.table(t, ""); err != nil {

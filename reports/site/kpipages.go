@@ -143,6 +143,9 @@ func (s *Site) kpiPage(k KPI) error {
 	}
 	over.Tables = append(over.Tables, tv)
 	secs = append(secs, vals, over)
+	if sec, ok := s.checksSection(k.ID); ok {
+		secs = append(secs, sec)
+	}
 	return s.write("kpis/"+id+".html", page{Title: k.Title, Template: "kpi", Facts: facts, Sections: secs})
 }
 

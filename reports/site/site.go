@@ -85,6 +85,7 @@ type Site struct {
 	releases []Release
 	opts     Options
 	ev       *evidence
+	flags    map[string][]qualityFlag // KPI values resting on implausible figures, by KPI
 	// areaNames names every area in core.areas; pageSet holds the councils with a page.
 	areaNames map[string]string
 	pageSet   map[string]bool
@@ -149,6 +150,9 @@ func Build(ctx context.Context, db *warehouse.DB, opts Options) (Summary, error)
 		return Summary{}, err
 	}
 	if s.areaNames, err = loadAreaNames(ctx, db); err != nil {
+		return Summary{}, err
+	}
+	if s.flags, err = loadQualityFlags(ctx, db); err != nil {
 		return Summary{}, err
 	}
 	dirs := []string{"assets", "charts", "areas", "assess", "kpis", "downloads", "downloads/marts"}

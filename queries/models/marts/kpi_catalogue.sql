@@ -1,10 +1,11 @@
 -- name: marts.kpi_catalogue
 -- depends:
 -- materialized: seed
--- description: The KPI catalogue as data (queries/seeds/kpi_catalogue.csv, from ../shared/docs/kpis.md): id, title, theme, definition, numerator, denominator, unit, polarity (higher_is_better, lower_is_better or context), the sources it needs, caveats and whether Cornerstone computes it.
+-- description: The KPI catalogue as data (queries/seeds/kpi_catalogue.csv, from ../shared/docs/kpis.md): id, title, theme, definition, numerator, denominator, unit, polarity (higher_is_better, lower_is_better or context), the sources it needs, caveats, whether Cornerstone computes it, the tiers of core.areas it applies to (applies_to, '; '-separated; marts.kpi_applicability applies it) and the one-line reason given for any other authority (not_applicable).
 -- grain: kpi_id
 -- test: unique(kpi_id)
--- test: not_null(kpi_id, title, theme, definition, unit, polarity, sources, status)
+-- test: not_null(kpi_id, title, theme, definition, unit, polarity, sources, status, applies_to, not_applicable)
 -- test: accepted_values(polarity: 'higher_is_better', 'lower_is_better', 'context')
 -- test: accepted_values(status: 'computed', 'needs_source', 'local_only', 'licensed')
+-- test: expect(list_has_all(['unitary', 'county', 'non-metropolitan district', 'metropolitan district', 'london borough', 'city corporation', 'combined authority', 'strategic authority'], string_split(applies_to, '; ')))
 seeds/kpi_catalogue.csv

@@ -1,6 +1,6 @@
 -- name: marts.kpi_spend_base
 -- depends: core.spend, core.area_successors, core.area_successor_weights, core.places
--- description: The spend figures the spend KPIs divide, one row per area, financial year and boundary basis: net current expenditure (C7) on culture and heritage (the five lines), on the library service and on all cultural and related services, and total income (C6) and expenditure (C3) on culture, heritage and libraries, in £, from the newest vintage of each financial year (the per-authority RO5 workbook where held, else the multi-year time series; only submitted returns). boundary_basis 'as_constituted' is each authority as it reported; 'current' sums authorities into the current council they now lie in (a county split between successors is apportioned by the successors' population shares of that year, marked in method); 'place' adds a two-tier county's districts to the county, so two-tier places compare fairly with unitaries. reporting and expected count the authorities behind a figure.
+-- description: The spend figures the spend KPIs divide, one row per area, financial year and boundary basis: net current expenditure (C7) on culture and heritage (the five lines), on the library service and on all cultural and related services, and total income (C6) and expenditure (C3) on culture, heritage and libraries, in £, from the newest vintage of each financial year (the per-authority RO5 workbook where held, else the multi-year time series; only submitted returns). boundary_basis 'as_constituted' is each authority as it reported; 'current' sums authorities into the current council they now lie in (a county split between successors is apportioned by the successors' population shares of that year, marked in method); 'place' adds a two-tier county's districts to the county, so two-tier places compare fairly with unitaries. reporting and expected count the authorities behind a figure; missing_notes says why cells of the kept lines (C3, C6, C7) are NULL (blank, suppressed [c], not submitted…). Authorities the register does not list (fire and rescue, national park and other single-purpose authorities) are kept as constituted.
 -- grain: area_code, financial_year, boundary_basis
 -- test: unique(area_code, financial_year, boundary_basis)
 -- test: not_null(area_code, financial_year, boundary_basis, reporting, expected)
@@ -24,7 +24,9 @@ authority AS (
         sum(s.value_gbp) FILTER (WHERE s.measure = 'C6' AND s.service_line IN
             ('archives', 'arts_development', 'heritage', 'museums_galleries', 'theatres', 'library')) AS culture_income,
         sum(s.value_gbp) FILTER (WHERE s.measure = 'C3' AND s.service_line IN
-            ('archives', 'arts_development', 'heritage', 'museums_galleries', 'theatres', 'library')) AS culture_expenditure
+            ('archives', 'arts_development', 'heritage', 'museums_galleries', 'theatres', 'library')) AS culture_expenditure,
+        string_agg(DISTINCT s.value_note, ', ' ORDER BY s.value_note) FILTER (WHERE s.value_gbp IS NULL AND s.measure IN ('C3', 'C6', 'C7')
+            AND s.service_line IN ('archives', 'arts_development', 'heritage', 'museums_galleries', 'theatres', 'library', 'total_cultural')) AS missing_notes
     FROM core.spend AS s
     JOIN chosen AS c USING (area_code, financial_year, source_release, vintage)
     WHERE s.form = 'RO5'
@@ -48,6 +50,7 @@ current_basis AS (
         sum(culture_nce * weight) AS culture_nce, sum(library_nce * weight) AS library_nce,
         sum(museums_nce * weight) AS museums_nce, sum(broad_nce * weight) AS broad_nce,
         sum(culture_income * weight) AS culture_income, sum(culture_expenditure * weight) AS culture_expenditure,
+        string_agg(DISTINCT missing_notes, ', ' ORDER BY missing_notes) AS missing_notes,
         count(*) AS reporting,
         bool_or(method <> 'same') AS derived,
         string_agg(DISTINCT CASE WHEN method <> 'same' THEN method END, ', ') AS method,
@@ -69,6 +72,7 @@ place_basis AS (
         string_agg(DISTINCT a.vintage, ', ' ORDER BY a.vintage) AS vintage,
         sum(a.culture_nce) AS culture_nce, sum(a.library_nce) AS library_nce, sum(a.museums_nce) AS museums_nce,
         sum(a.broad_nce) AS broad_nce, sum(a.culture_income) AS culture_income, sum(a.culture_expenditure) AS culture_expenditure,
+        string_agg(DISTINCT a.missing_notes, ', ' ORDER BY a.missing_notes) AS missing_notes,
         count(*) AS reporting,
         string_agg(a.area_code, ', ' ORDER BY a.area_code) AS predecessors
     FROM core.places AS p
@@ -89,17 +93,17 @@ expected_place AS (
 )
 SELECT area_code, financial_year, 'as_constituted' AS boundary_basis, source_release, vintage,
     culture_nce, library_nce, museums_nce, broad_nce, culture_income, culture_expenditure,
-    1 AS reporting, 1 AS expected, false AS derived, NULL AS method, NULL AS predecessors
+    1 AS reporting, 1 AS expected, false AS derived, NULL AS method, NULL AS predecessors, missing_notes
 FROM authority
 UNION ALL
 SELECT c.area_code, c.financial_year, 'current', c.source_release, c.vintage,
     c.culture_nce, c.library_nce, c.museums_nce, c.broad_nce, c.culture_income, c.culture_expenditure,
-    c.reporting, greatest(coalesce(e.expected, c.reporting), c.reporting), c.derived, c.method, c.predecessors
+    c.reporting, greatest(coalesce(e.expected, c.reporting), c.reporting), c.derived, c.method, c.predecessors, c.missing_notes
 FROM current_basis AS c
 LEFT JOIN expected_current AS e USING (area_code, financial_year)
 UNION ALL
 SELECT p.area_code, p.financial_year, 'place', p.source_release, p.vintage,
     p.culture_nce, p.library_nce, p.museums_nce, p.broad_nce, p.culture_income, p.culture_expenditure,
-    p.reporting, greatest(coalesce(e.expected, p.reporting), p.reporting), true, 'place total', p.predecessors
+    p.reporting, greatest(coalesce(e.expected, p.reporting), p.reporting), true, 'place total', p.predecessors, p.missing_notes
 FROM place_basis AS p
 LEFT JOIN expected_place AS e USING (area_code, financial_year)

@@ -1,10 +1,12 @@
 -- name: marts.kpi_values
--- depends: marts.kpi_values_spend, marts.kpi_values_real, marts.kpi_values_libraries, marts.kpi_values_investment, marts.kpi_values_engagement, core.areas
+-- depends: marts.kpi_values_spend, marts.kpi_values_real, marts.kpi_values_libraries, marts.kpi_values_investment, marts.kpi_values_engagement, core.areas, marts.kpi_applicability
 -- materialized: union
--- description: Every KPI value: one row per KPI, area, period and boundary basis (as_constituted, current, place), with its numerator, denominator, unit, coverage and the source releases behind it (sources names each release and the population vintage). Stacks the per-theme KPI models that are built; a theme whose sources are not loaded yet is left out and the build says so.
+-- description: Every KPI value: one row per KPI, area, period and boundary basis (as_constituted, current, place), with its numerator, denominator, unit, coverage and the source releases behind it (sources names each release and the population vintage), for the authorities the KPI applies to (marts.kpi_applicability: councils, or library authorities only). A NULL value keeps its row and missing_reason says why in one line that starts with its kind ('not reported: …', 'population missing: …', 'source not loaded: …', 'zero denominator: …', 'suppressed by publisher: …'); population_year is the mid-year of the population estimate divided by (the nearest held when the year's own is not loaded; sources says so); quality_flag names implausible input figures kept as published (library KPIs). Stacks the per-theme KPI models that are built; a theme whose sources are not loaded yet is left out and the build says so.
 -- grain: kpi_id, area_code, period, boundary_basis
 -- test: unique(kpi_id, area_code, period, boundary_basis)
 -- test: not_null(kpi_id, area_code, period, boundary_basis, unit, coverage, sources)
--- test: relationships(area_code -> core.areas.area_code) severity=warn
+-- test: relationships(area_code -> core.areas.area_code)
+-- test: expect((value IS NULL) = (missing_reason IS NOT NULL))
+-- test: expect(kpi_id || ' ' || area_code IN (SELECT kpi_id || ' ' || area_code FROM marts.kpi_applicability WHERE applies))
 -- test: min_rows(1)
 marts.kpi_values_spend, marts.kpi_values_real, marts.kpi_values_libraries, marts.kpi_values_investment, marts.kpi_values_engagement
