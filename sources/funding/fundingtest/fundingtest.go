@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
-	"github.com/cornerstone-data/cornerstone/queries"
+	"github.com/cornerstone-data/cornerstone/pipeline/models"
 	"github.com/cornerstone-data/cornerstone/sources"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
@@ -73,9 +73,9 @@ func (e *Env) Register(path string) {
 
 // Build builds the named models and every model they depend on, in order, with their data tests
 // (an error-severity failure fails the test). Models whose inputs are missing are reported.
-func (e *Env) Build(models ...string) {
+func (e *Env) Build(names ...string) {
 	e.T.Helper()
-	p, err := queries.Default()
+	p, err := models.Default()
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -91,14 +91,14 @@ func (e *Env) Build(models ...string) {
 			visit(d)
 		}
 	}
-	for _, n := range models {
+	for _, n := range names {
 		if _, ok := p.Models[n]; !ok {
 			e.T.Fatalf("no model %s", n)
 		}
 		visit(n)
 	}
 	order, _ := p.Order()
-	b := &queries.Builder{DB: e.DB, Full: true}
+	b := &models.Builder{DB: e.DB, Full: true}
 	for _, n := range order {
 		if !need[n] {
 			continue
@@ -107,8 +107,8 @@ func (e *Env) Build(models ...string) {
 		if err != nil {
 			e.T.Fatalf("building %s: %v", n, err)
 		}
-		if out.Status == queries.StatusWaiting {
-			for _, want := range models {
+		if out.Status == models.StatusWaiting {
+			for _, want := range names {
 				if want == n {
 					e.T.Fatalf("building %s: %s", n, out.Detail)
 				}
