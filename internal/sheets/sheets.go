@@ -24,7 +24,7 @@
 // encoding/xml token by token, and a BIFF8 record reader over
 // github.com/richardlehane/mscfb), because the Go libraries that read these
 // formats either load whole sheets, lose cell types, or do not read formula
-// results. Packages sheetstest and xlstest write fixture files for tests.
+// results. Packages sheetwrite and xlswrite write these formats (the demo sample and test fixtures).
 //
 // A Workbook's methods must not be called concurrently; the Rows they return
 // may each be used from a different goroutine.

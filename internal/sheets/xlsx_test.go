@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 const (
@@ -38,7 +38,7 @@ func xlsxPackage(workbookPr, sheet1, sheet2 string) []byte {
 	workbook := `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
 		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr ` + workbookPr + `/>` +
 		`<sheets><sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Other" sheetId="2" state="hidden" r:id="rId2"/></sheets></workbook>`
-	return sheetstest.ZipPackage(
+	return sheetwrite.ZipPackage(
 		"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
 		"_rels/.rels", xlsxRels,
 		"xl/workbook.xml", workbook,
@@ -117,7 +117,7 @@ func TestXLSXCorrupt(t *testing.T) {
 	if _, err := readSheetOf("wide", xlsxPackage("", wide, ""), "Data", WithLimits(Limits{MaxRowCells: 100})); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("wide: error %v, want ErrTooLarge", err)
 	}
-	noPart := sheetstest.ZipPackage("xl/workbook.xml", `<workbook><sheets><sheet name="Gone" r:id="rId9" xmlns:r="r"/></sheets></workbook>`)
+	noPart := sheetwrite.ZipPackage("xl/workbook.xml", `<workbook><sheets><sheet name="Gone" r:id="rId9" xmlns:r="r"/></sheets></workbook>`)
 	if _, err := readSheetOf("nopart", noPart, "Gone"); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("missing part: error %v, want ErrCorrupt", err)
 	}
@@ -126,11 +126,11 @@ func TestXLSXCorrupt(t *testing.T) {
 func TestXLSXWrittenByExcelize(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ace.xlsx")
 	when := time.Date(2023, 4, 1, 0, 0, 0, 0, time.UTC)
-	err := sheetstest.WriteXLSX(path,
-		sheetstest.Sheet{Name: "Introduction", Rows: [][]any{{"About"}}},
-		sheetstest.Sheet{Name: "Activity Data 2024", Rows: [][]any{
+	err := sheetwrite.WriteXLSX(path,
+		sheetwrite.Sheet{Name: "Introduction", Rows: [][]any{{"About"}}},
+		sheetwrite.Sheet{Name: "Activity Data 2024", Rows: [][]any{
 			{"Library Details", "Library Authority", "Total Active Members", "Date", "Share", "Open"},
-			{"Barbican", "City of London", 16616, when, sheetstest.Percent(0.25), true},
+			{"Barbican", "City of London", 16616, when, sheetwrite.Percent(0.25), true},
 			{},
 			{"Barnet", "Barnet", 35.037, when.Add(90 * time.Minute), nil, false},
 		}})
