@@ -148,6 +148,15 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	spec := fetchSpec(cfg.Fetch)
+	spec.SetDefaults()
+	if err := spec.Validate(); err != nil {
+		err = fmt.Errorf("%w: fetch: %w", config.ErrInvalid, err)
+		if cfg.Path != "" {
+			return fmt.Errorf("reading config %s: %w", cfg.Path, err)
+		}
+		return err
+	}
 	if a.db != "" {
 		cfg.DB = a.db
 	}
@@ -184,8 +193,14 @@ func (a *app) openReader(ctx context.Context) (*warehouse.DB, error) {
 		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
 }
 
+// fetchSpec converts the config's [fetch] section to a fetch.Spec (defaults not yet applied).
+func fetchSpec(f config.Fetch) fetch.Spec {
+	return fetch.Spec{Timeout: f.Timeout, IdleTimeout: f.IdleTimeout, Retries: f.Retries, BackoffBase: f.BackoffBase,
+		BackoffMax: f.BackoffMax, MaxBytes: f.MaxBytes, MaxRedirects: f.MaxRedirects, UserAgent: f.UserAgent, Mirror: f.Mirror}
+}
+
 func (a *app) fetchClient(mirror string) (*fetch.Client, error) {
-	spec := a.cfg.Fetch.Spec()
+	spec := fetchSpec(a.cfg.Fetch)
 	if mirror != "" {
 		spec.Mirror = mirror
 	}

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/cornerstone-data/cornerstone/sources/fetch"
 )
 
 // FileName is the config file looked for in the working folder when none is named.
@@ -73,7 +71,9 @@ type SourceSpec struct {
 // IsEnabled reports whether the source is enabled (true unless set false).
 func (s SourceSpec) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 
-// Fetch configures HTTP fetching (see fetch.Spec for defaults); durations are strings like "30s".
+// Fetch configures HTTP fetching; durations are strings like "30s". Its fields are sources/fetch's
+// Spec (see it for the defaults); the command line converts it and validates it with the rest of
+// the file, so that this package imports nothing above it.
 type Fetch struct {
 	Timeout      time.Duration `toml:"timeout"`
 	IdleTimeout  time.Duration `toml:"idle_timeout"`
@@ -85,12 +85,6 @@ type Fetch struct {
 	UserAgent    string        `toml:"user_agent"`
 	// Mirror serves every publisher URL from a mirror: https://HOST/PATH is fetched from MIRROR/HOST/PATH.
 	Mirror string `toml:"mirror"`
-}
-
-// Spec converts to a fetch.Spec (defaults not yet applied).
-func (f Fetch) Spec() fetch.Spec {
-	return fetch.Spec{Timeout: f.Timeout, IdleTimeout: f.IdleTimeout, Retries: f.Retries, BackoffBase: f.BackoffBase,
-		BackoffMax: f.BackoffMax, MaxBytes: f.MaxBytes, MaxRedirects: f.MaxRedirects, UserAgent: f.UserAgent, Mirror: f.Mirror}
 }
 
 // Report configures the site.
@@ -180,11 +174,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Warehouse.Threads < 0 {
 		errs = append(errs, fmt.Errorf("warehouse.threads: %d is negative", c.Warehouse.Threads))
-	}
-	spec := c.Fetch.Spec()
-	spec.SetDefaults()
-	if err := spec.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("fetch: %w", err))
 	}
 	ids := make([]string, 0, len(c.Sources))
 	for id := range c.Sources {

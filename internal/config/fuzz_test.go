@@ -65,6 +65,5 @@ raw_days = 30
 			t.Fatalf("loaded config path %q", cfg.Path)
 		}
 		cfg.Settings()
-		cfg.Fetch.Spec()
 	})
 }
