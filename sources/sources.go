@@ -54,8 +54,12 @@ type Info struct {
 	LicenceURL string
 	Homepage   string // the publisher's landing page for the dataset
 	// Tables are the raw tables the source writes. Lineage columns (LineageColumns) are added to
-	// each; do not declare them.
+	// each; do not declare them. The warehouse creates them empty when it is migrated (RawTables).
 	Tables []warehouse.Table
+	// Family names sources whose raw tables one model reads together (the funding sources and
+	// core.funding_awards): a table of the family counts as loaded (Loaded) as soon as any source
+	// of the family has loaded, so the model builds from whichever have. Empty: the source alone.
+	Family string
 	// Needs lists sources whose core tables this one uses while loading (e.g. name resolution
 	// needs la-register); run orders them first.
 	Needs []string

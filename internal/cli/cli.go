@@ -16,6 +16,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/sources"
 	_ "github.com/cornerstone-data/cornerstone/sources/all" // register every source
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
@@ -181,10 +182,11 @@ func (a *app) progress() progress.Reporter {
 	return progress.New(a.stderr, true)
 }
 
-// openWriter opens the warehouse for writing, taking the single-writer lock.
+// openWriter opens the warehouse for writing, taking the single-writer lock; migrating it creates
+// the raw tables of every registered source that do not exist yet.
 func (a *app) openWriter(ctx context.Context, command string) (*warehouse.DB, error) {
 	return warehouse.Open(ctx, warehouse.Options{Path: a.cfg.DB, Command: command,
-		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
+		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads, Tables: sources.RawTables()})
 }
 
 // openReader opens the warehouse read-only.

@@ -232,3 +232,35 @@ SELECT 1 AS x
 		}
 	}
 }
+
+// A raw input that exists but is not loaded (the warehouse creates every source's raw tables when
+// it is migrated) holds its models back: they wait, naming it, until Loaded says it is.
+func TestRawInputsWaitUntilLoaded(t *testing.T) {
+	e := newEnv(t)
+	e.rows(t, good)
+	ctx := context.Background()
+	if _, err := (&models.Builder{DB: e.db}).Build(ctx, e.p, e.p.Models["core.areas"]); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	for _, loaded := range []bool{false, true} {
+		b := &models.Builder{DB: e.db, Full: true, Loaded: func(ctx context.Context, table string) (bool, error) {
+			asked = append(asked, table)
+			return loaded, nil
+		}}
+		out, err := b.Build(ctx, e.p, e.p.Models["core.visits"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := models.StatusWaiting
+		if loaded {
+			want = models.StatusBuilt
+		}
+		if out.Status != want || !loaded && !strings.Contains(out.Detail, "raw.visits") {
+			t.Errorf("loaded %v: %s (%s); want %s", loaded, out.Status, out.Detail, want)
+		}
+	}
+	if strings.Join(asked, " ") != "raw.visits raw.visits" {
+		t.Errorf("Loaded asked about %q; want raw.visits only (core.areas is a model)", asked)
+	}
+}

@@ -233,7 +233,8 @@ func Steps(ctx context.Context, env *Env, job Job, project *models.Project, runI
 			names = []string{}
 		}
 	}
-	builder := &models.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB)}
+	builder := &models.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB),
+		Loaded: func(ctx context.Context, table string) (bool, error) { return sources.Loaded(ctx, env.DB, table) }}
 	var modelSteps []pipeline.Step
 	if job.Build {
 		modelSteps = project.Steps(builder, names, func(table string) (string, bool) {

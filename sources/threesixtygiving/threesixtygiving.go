@@ -78,6 +78,7 @@ func (Source) Info() sources.Info {
 		Licence:   "per dataset, as stated in the 360Giving registry (Open Government Licence v3.0 or CC BY 4.0)",
 		Homepage:  Homepage,
 		Tables:    []warehouse.Table{funding.GrantsTable},
+		Family:    funding.Family,
 		Cadence: sources.Cadence{Every: "monthly", Grace: 90 * 24 * time.Hour,
 			Note: "funders republish their files at their own pace; the registry is checked daily"},
 		Schedule:    "0 7 * * *",
@@ -120,9 +121,6 @@ func Funders(env *sources.Env) []string {
 // followed funder: dataset "<org_id>/<identifier>", vintage the registry's modified time, the
 // first distribution's downloadURL as the asset (its format is told from its content).
 func (Source) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	if err := funding.Prepare(ctx, env.DB); err != nil {
-		return nil, err
-	}
 	var entries []RegistryEntry
 	if err := env.Fetch.GetJSON(ctx, RegistryURL, &entries); err != nil {
 		return nil, err
@@ -205,9 +203,6 @@ func (Source) Identify(ctx context.Context, rel *sources.Release, files []source
 func (Source) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
-		return err
-	}
-	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
 	w, err := ld.BulkWriter(ctx, funding.GrantsTable.Name)
