@@ -24,7 +24,8 @@ type Source interface {
 	// Discover returns the releases currently published, oldest first. Each release must have
 	// Dataset and at least one Asset; Vintage may be left for Identify. Discover uses env.Fetch for
 	// every request and returns an error naming the page it could not read or the filter that
-	// matched nothing.
+	// matched nothing. It has no side effects: it writes nothing to the warehouse (the raw tables
+	// exist from its migration) or the landing zone.
 	Discover(ctx context.Context, env *Env) ([]Release, error)
 	// Load parses the release's landed files and writes rows through ld. It must not commit or
 	// roll back; the caller owns the transaction.

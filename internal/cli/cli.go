@@ -16,6 +16,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline/plan"
 	"github.com/cornerstone-data/cornerstone/sources"
 	_ "github.com/cornerstone-data/cornerstone/sources/all" // register every source
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
@@ -50,6 +51,7 @@ type app struct {
 	db, data, out  string
 	quiet          bool
 	cfg            *config.Config
+	settings       map[string]any // the sources' settings from cfg (plan.Settings)
 	cpuProfile     string
 	stopProfile    func() error
 }
@@ -149,10 +151,19 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	// What config cannot check alone: the [fetch] spec and the sources' settings.
+	var errs []error
 	spec := fetchSpec(cfg.Fetch)
 	spec.SetDefaults()
 	if err := spec.Validate(); err != nil {
-		err = fmt.Errorf("%w: fetch: %w", config.ErrInvalid, err)
+		errs = append(errs, fmt.Errorf("fetch: %w", err))
+	}
+	settings, err := plan.Settings(cfg)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		err := fmt.Errorf("%w: %w", config.ErrInvalid, errors.Join(errs...))
 		if cfg.Path != "" {
 			return fmt.Errorf("reading config %s: %w", cfg.Path, err)
 		}
@@ -167,7 +178,7 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	if a.out != "" {
 		cfg.Out = a.out
 	}
-	a.cfg = cfg
+	a.cfg, a.settings = cfg, settings
 	// The Go heap's soft limit (validated with the config).
 	if n, _ := cfg.Runtime.GoMemoryLimitBytes(); n > 0 {
 		debug.SetMemoryLimit(n)

@@ -44,6 +44,9 @@ type Config struct {
 
 	// Path is the file the config was read from ("" for defaults only).
 	Path string `toml:"-"`
+
+	// md is the file's metadata, for decoding source settings (DecodeSettings).
+	md toml.MetaData
 }
 
 // DefaultMemoryLimit is DuckDB's memory limit unless the config sets one.
@@ -64,8 +67,9 @@ type SourceSpec struct {
 	Enabled *bool `toml:"enabled"`
 	// Schedule overrides the source's default cron spec (UTC).
 	Schedule string `toml:"schedule"`
-	// Settings are source-specific (e.g. threesixtygiving funders).
-	Settings map[string]any `toml:"settings"`
+	// Settings are the source's own settings (e.g. threesixtygiving funders), decoded into the
+	// source's settings struct by DecodeSettings.
+	Settings toml.Primitive `toml:"settings"`
 }
 
 // IsEnabled reports whether the source is enabled (true unless set false).
@@ -118,15 +122,19 @@ func Load(path string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading config %s: %w: %w", path, ErrInvalid, err)
 		}
-		if und := md.Undecoded(); len(und) > 0 {
-			keys := make([]string, len(und))
-			for i, k := range und {
-				keys[i] = k.String()
+		var keys []string
+		for _, k := range md.Undecoded() {
+			if len(k) > 3 && k[0] == "sources" && k[2] == "settings" {
+				continue // a source's settings, decoded by DecodeSettings
 			}
+			keys = append(keys, k.String())
+		}
+		if len(keys) > 0 {
 			sort.Strings(keys)
 			return nil, fmt.Errorf("reading config %s: %w: unknown keys %s", path, ErrInvalid, strings.Join(keys, ", "))
 		}
 		cfg.Path = path
+		cfg.md = md
 	}
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -201,17 +209,6 @@ func (c *Config) Validate() error {
 
 // Source returns the spec for a source id (the zero spec when not configured).
 func (c *Config) Source(id string) SourceSpec { return c.Sources[id] }
-
-// Settings returns every source's settings, by id.
-func (c *Config) Settings() map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, s := range c.Sources {
-		if s.Settings != nil {
-			out[id] = s.Settings
-		}
-	}
-	return out
-}
 
 // ReferenceDir returns the folder of real published reference files for conformance tests:
 // $CORNERSTONE_REFERENCE, else ../shared/reference relative to repoRoot. ok is false when it does

@@ -27,7 +27,7 @@ type Env struct {
 	Fetch    *fetch.Client
 	Landing  *landing.Zone
 	Progress progress.Reporter
-	Settings map[string]map[string]any
+	Settings map[string]any // each source's decoded settings, by id (Settings)
 	Demo     bool
 	Workers  int
 }

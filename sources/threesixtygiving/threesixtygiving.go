@@ -86,6 +86,15 @@ func (Source) Info() sources.Info {
 	}
 }
 
+// Settings are the source's settings ([sources.threesixtygiving.settings] in the config).
+type Settings struct {
+	// Funders are org-ids whose datasets are loaded as well as DefaultFunders'.
+	Funders []string `toml:"funders"`
+}
+
+// NewSettings returns the settings struct the config is decoded into (sources.Configurable).
+func (Source) NewSettings() any { return &Settings{} }
+
 // Funders returns the org-ids to load: the defaults plus the configured "funders" setting.
 func Funders(env *sources.Env) []string {
 	out := append([]string{}, DefaultFunders...)
@@ -93,25 +102,10 @@ func Funders(env *sources.Env) []string {
 	for _, f := range out {
 		seen[f] = true
 	}
-	if env != nil && env.Settings != nil {
-		var extra []string
-		switch v := env.Settings[ID]["funders"].(type) {
-		case []string:
-			extra = v
-		case []any:
-			for _, x := range v {
-				if s, ok := x.(string); ok {
-					extra = append(extra, s)
-				}
-			}
-		case string:
-			extra = strings.Split(v, ",")
-		}
-		for _, f := range extra {
-			if f = strings.TrimSpace(f); f != "" && !seen[f] {
-				seen[f] = true
-				out = append(out, f)
-			}
+	for _, f := range sources.SettingsOf[Settings](env, ID).Funders {
+		if f = strings.TrimSpace(f); f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
 		}
 	}
 	return out
