@@ -18,8 +18,8 @@ import (
 	"github.com/cornerstone-data/cornerstone/sources/sourcestest"
 )
 
-// demoEnv serves the demo sample on loopback at the publishers' URLs and loads the register.
-func demoEnv(t *testing.T) *fundingtest.Env {
+// serveDemo serves the demo sample on loopback at the publishers' URLs and returns the mirror URL.
+func serveDemo(t *testing.T) string {
 	t.Helper()
 	sample, err := demo.Generate()
 	if err != nil {
@@ -30,7 +30,13 @@ func demoEnv(t *testing.T) *fundingtest.Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	e := fundingtest.New(t, srv.URL)
+	return srv.URL
+}
+
+// demoEnv serves the demo sample and loads the register.
+func demoEnv(t *testing.T) *fundingtest.Env {
+	t.Helper()
+	e := fundingtest.New(t, serveDemo(t))
 	e.Ingest("la-register", sources.Options{})
 	return e
 }
@@ -92,22 +98,14 @@ func TestDiscoverFailsWithoutLinks(t *testing.T) {
 // Discovery has no side effects: the funding sources' Discover, which used to create the family's
 // raw tables, leaves a warehouse that was not migrated with them exactly as it was.
 func TestFundingDiscoveryWritesNothing(t *testing.T) {
-	sample, err := demo.Generate()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := demo.Serve(sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	mirror := serveDemo(t)
 	ctx := context.Background()
 	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	fc, err := fetch.New(fetch.Spec{Retries: -1, Mirror: srv.URL})
+	fc, err := fetch.New(fetch.Spec{Retries: -1, Mirror: mirror})
 	if err != nil {
 		t.Fatal(err)
 	}
