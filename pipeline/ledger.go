@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +11,8 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 )
 
-// Ledger records runs in meta.runs.
+// Ledger records runs in meta.runs (Start, Finish) and reads them back with the load attempts
+// sources.Ingest records in meta.loads (Runs).
 type Ledger struct {
 	DB *warehouse.DB
 }
@@ -84,4 +86,102 @@ func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error,
 		return fmt.Errorf("recording run end: %w", err)
 	}
 	return nil
+}
+
+// RunRecord is one run of meta.runs with its steps and its load attempts, newest first from Runs.
+// Its JSON is what `cornerstone runs --format json` prints.
+type RunRecord struct {
+	RunID    int64        `json:"run_id"`
+	Command  string       `json:"command"`
+	Started  time.Time    `json:"started_at"`
+	Finished *string      `json:"finished_at"` // RFC 3339, nil while running
+	Status   string       `json:"status"`
+	OK       int          `json:"steps_ok"`
+	Failed   int          `json:"steps_failed"`
+	Skipped  int          `json:"steps_skipped"`
+	Error    string       `json:"error,omitempty"`
+	Steps    []StepRecord `json:"steps"`
+	Loads    []LoadRecord `json:"loads"`
+}
+
+// StepRecord is one step of a run, from the summary Finish recorded.
+type StepRecord struct {
+	ID     string `json:"id"`
+	State  string `json:"state"`
+	Status string `json:"status,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+// LoadRecord is one load attempt of a run, from meta.loads.
+type LoadRecord struct {
+	LoadID  int64    `json:"load_id"`
+	Source  string   `json:"source"`
+	Dataset string   `json:"dataset,omitempty"`
+	Vintage string   `json:"vintage,omitempty"`
+	Status  string   `json:"status"`
+	Rows    int64    `json:"rows"`
+	Reason  string   `json:"reason,omitempty"`
+	Error   string   `json:"error,omitempty"`
+	Notes   []string `json:"notes,omitempty"` // warnings that did not fail the load
+}
+
+// Runs returns the newest limit runs, newest first, each with its steps and its loads in order.
+func (l Ledger) Runs(ctx context.Context, limit int) ([]RunRecord, error) {
+	rows, err := l.DB.Query(ctx, `SELECT run_id, command, started_at, finished_at, status, coalesce(steps_ok, 0),
+		coalesce(steps_failed, 0), coalesce(steps_skipped, 0), coalesce(error, ''), coalesce(summary, '[]')
+		FROM meta.runs ORDER BY run_id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading meta.runs: %w", err)
+	}
+	defer rows.Close()
+	var runs []RunRecord
+	for rows.Next() {
+		var r RunRecord
+		var fin sql.NullTime
+		var summary string
+		if err := rows.Scan(&r.RunID, &r.Command, &r.Started, &fin, &r.Status, &r.OK, &r.Failed, &r.Skipped, &r.Error, &summary); err != nil {
+			return nil, err
+		}
+		if fin.Valid {
+			s := fin.Time.UTC().Format(time.RFC3339)
+			r.Finished = &s
+		}
+		_ = json.Unmarshal([]byte(summary), &r.Steps)
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range runs {
+		if runs[i].Loads, err = l.loads(ctx, runs[i].RunID); err != nil {
+			return nil, err
+		}
+	}
+	return runs, nil
+}
+
+// loads returns the loads of one run, in order.
+func (l Ledger) loads(ctx context.Context, runID int64) ([]LoadRecord, error) {
+	rows, err := l.DB.Query(ctx, `SELECT load_id, source, coalesce(dataset, ''), coalesce(vintage, ''), status, coalesce(rows, 0),
+		coalesce(reason, ''), coalesce(error, ''), coalesce(notes, '') FROM meta.loads WHERE run_id = ? ORDER BY load_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("reading meta.loads: %w", err)
+	}
+	defer rows.Close()
+	out := []LoadRecord{}
+	for rows.Next() {
+		var ld LoadRecord
+		var notes string
+		if err := rows.Scan(&ld.LoadID, &ld.Source, &ld.Dataset, &ld.Vintage, &ld.Status, &ld.Rows, &ld.Reason, &ld.Error, &notes); err != nil {
+			return nil, fmt.Errorf("reading meta.loads: %w", err)
+		}
+		if notes != "" {
+			if err := json.Unmarshal([]byte(notes), &ld.Notes); err != nil {
+				return nil, fmt.Errorf("reading meta.loads: notes of load %d: %w", ld.LoadID, err)
+			}
+		}
+		out = append(out, ld)
+	}
+	return out, rows.Err()
 }

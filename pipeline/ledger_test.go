@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -36,5 +37,56 @@ func TestLedgerStartSurvivesCancel(t *testing.T) {
 	}
 	if status != pipeline.RunInterrupted || !ended {
 		t.Errorf("run %d: status %q, ended %v; want interrupted with an end", id, status, ended)
+	}
+}
+
+// Runs reads back what Start and Finish wrote, newest first, with the run's steps from the summary
+// and its load attempts from meta.loads (notes decoded), and a running run without an end.
+func TestLedgerRunsReadsBackRunsAndLoads(t *testing.T) {
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb"), Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := pipeline.Ledger{DB: db}
+	first, err := l.Start(ctx, "cornerstone ingest ons-population")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := &pipeline.Report{Results: []pipeline.StepResult{
+		{ID: "ingest:ons-population", State: pipeline.StateOK, Status: "loaded"},
+		{ID: "model:core.population", State: pipeline.StateFailed, Error: "test unique failed"},
+	}}
+	if err := l.Finish(ctx, first, rep, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO meta.loads (load_id, run_id, source, dataset, vintage, rows, started_at, status, reason, error, notes)
+		VALUES (7, ?, 'ons-population', 'mye2', 'mid-2024', 12, now(), 'failed', 'layout', 'no header', '["a note"]')`, first); err != nil {
+		t.Fatal(err)
+	}
+	second, err := l.Start(ctx, "cornerstone build")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := l.Runs(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].RunID != second || runs[1].RunID != first {
+		t.Fatalf("runs %+v; want %d then %d", runs, second, first)
+	}
+	if r := runs[0]; r.Status != pipeline.RunRunning || r.Finished != nil || len(r.Steps) != 0 || len(r.Loads) != 0 {
+		t.Errorf("running run: %+v", r)
+	}
+	r := runs[1]
+	if r.Status != pipeline.RunFailed || r.Finished == nil || r.OK != 1 || r.Failed != 1 || len(r.Steps) != 2 ||
+		r.Steps[1].ID != "model:core.population" || r.Steps[1].Error != "test unique failed" {
+		t.Errorf("finished run: %+v", r)
+	}
+	want := pipeline.LoadRecord{LoadID: 7, Source: "ons-population", Dataset: "mye2", Vintage: "mid-2024", Status: "failed",
+		Rows: 12, Reason: "layout", Error: "no header", Notes: []string{"a note"}}
+	if len(r.Loads) != 1 || fmt.Sprint(r.Loads[0]) != fmt.Sprint(want) {
+		t.Errorf("loads %+v; want %+v", r.Loads, want)
 	}
 }

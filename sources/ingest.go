@@ -30,8 +30,9 @@ type Env struct {
 	Progress progress.Reporter // optional
 	RunID    int64             // meta.runs id of the run, 0 when none
 	Demo     bool              // releases come from the synthetic demo sample
-	// Settings holds per-source settings from the config file, by source id (optional).
-	Settings map[string]map[string]any
+	// Settings holds each Configurable source's decoded settings (a pointer to its settings
+	// struct), by source id (optional); sources read theirs with SettingsOf.
+	Settings map[string]any
 	// Now returns the current time (optional; tests fix it).
 	Now func() time.Time
 }

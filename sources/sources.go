@@ -24,7 +24,8 @@ type Source interface {
 	// Discover returns the releases currently published, oldest first. Each release must have
 	// Dataset and at least one Asset; Vintage may be left for Identify. Discover uses env.Fetch for
 	// every request and returns an error naming the page it could not read or the filter that
-	// matched nothing.
+	// matched nothing. It has no side effects: it writes nothing to the warehouse (the raw tables
+	// exist from its migration) or the landing zone.
 	Discover(ctx context.Context, env *Env) ([]Release, error)
 	// Load parses the release's landed files and writes rows through ld. It must not commit or
 	// roll back; the caller owns the transaction.
@@ -54,8 +55,12 @@ type Info struct {
 	LicenceURL string
 	Homepage   string // the publisher's landing page for the dataset
 	// Tables are the raw tables the source writes. Lineage columns (LineageColumns) are added to
-	// each; do not declare them.
+	// each; do not declare them. The warehouse creates them empty when it is migrated (RawTables).
 	Tables []warehouse.Table
+	// Family names sources whose raw tables one model reads together (the funding sources and
+	// core.funding_awards): a table of the family counts as loaded (Loaded) as soon as any source
+	// of the family has loaded, so the model builds from whichever have. Empty: the source alone.
+	Family string
 	// Needs lists sources whose core tables this one uses while loading (e.g. name resolution
 	// needs la-register); run orders them first.
 	Needs []string

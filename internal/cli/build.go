@@ -6,8 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline/models"
 	"github.com/cornerstone-data/cornerstone/pipeline/plan"
-	"github.com/cornerstone-data/cornerstone/queries"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -39,13 +39,7 @@ header does not declare, cycles), and prepare its SQL and tests against an empty
 warehouse holding every source's tables. Nothing is read from or written to --db.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			project, perr := queries.Default()
-			var raw []warehouse.Table
-			for _, s := range sources.All() {
-				for _, t := range s.Info().Tables {
-					raw = append(raw, sources.WithLineage(t))
-				}
-			}
+			project, perr := models.Default()
 			scratch, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:"})
 			if err != nil {
 				return err
@@ -55,7 +49,7 @@ warehouse holding every source's tables. Nothing is read from or written to --db
 			if perr != nil {
 				problems = append(problems, perr)
 			}
-			problems = append(problems, project.Validate(ctx, scratch, raw)...)
+			problems = append(problems, project.Validate(ctx, scratch, sources.RawTables())...)
 			if len(problems) > 0 {
 				for _, p := range problems {
 					fmt.Fprintf(a.stderr, "  %v\n", p)

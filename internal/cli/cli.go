@@ -16,6 +16,8 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline/plan"
+	"github.com/cornerstone-data/cornerstone/sources"
 	_ "github.com/cornerstone-data/cornerstone/sources/all" // register every source
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
@@ -49,6 +51,7 @@ type app struct {
 	db, data, out  string
 	quiet          bool
 	cfg            *config.Config
+	settings       map[string]any // the sources' settings from cfg (plan.Settings)
 	cpuProfile     string
 	stopProfile    func() error
 }
@@ -148,6 +151,24 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	// What config cannot check alone: the [fetch] spec and the sources' settings.
+	var errs []error
+	spec := fetchSpec(cfg.Fetch)
+	spec.SetDefaults()
+	if err := spec.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("fetch: %w", err))
+	}
+	settings, err := plan.Settings(cfg)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		err := fmt.Errorf("%w: %w", config.ErrInvalid, errors.Join(errs...))
+		if cfg.Path != "" {
+			return fmt.Errorf("reading config %s: %w", cfg.Path, err)
+		}
+		return err
+	}
 	if a.db != "" {
 		cfg.DB = a.db
 	}
@@ -157,7 +178,7 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	if a.out != "" {
 		cfg.Out = a.out
 	}
-	a.cfg = cfg
+	a.cfg, a.settings = cfg, settings
 	// The Go heap's soft limit (validated with the config).
 	if n, _ := cfg.Runtime.GoMemoryLimitBytes(); n > 0 {
 		debug.SetMemoryLimit(n)
@@ -172,10 +193,11 @@ func (a *app) progress() progress.Reporter {
 	return progress.New(a.stderr, true)
 }
 
-// openWriter opens the warehouse for writing, taking the single-writer lock.
+// openWriter opens the warehouse for writing, taking the single-writer lock; migrating it creates
+// the raw tables of every registered source that do not exist yet.
 func (a *app) openWriter(ctx context.Context, command string) (*warehouse.DB, error) {
 	return warehouse.Open(ctx, warehouse.Options{Path: a.cfg.DB, Command: command,
-		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
+		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads, Tables: sources.RawTables()})
 }
 
 // openReader opens the warehouse read-only.
@@ -184,8 +206,14 @@ func (a *app) openReader(ctx context.Context) (*warehouse.DB, error) {
 		MemoryLimit: a.cfg.Warehouse.MemoryLimit, Threads: a.cfg.Warehouse.Threads})
 }
 
+// fetchSpec converts the config's [fetch] section to a fetch.Spec (defaults not yet applied).
+func fetchSpec(f config.Fetch) fetch.Spec {
+	return fetch.Spec{Timeout: f.Timeout, IdleTimeout: f.IdleTimeout, Retries: f.Retries, BackoffBase: f.BackoffBase,
+		BackoffMax: f.BackoffMax, MaxBytes: f.MaxBytes, MaxRedirects: f.MaxRedirects, UserAgent: f.UserAgent, Mirror: f.Mirror}
+}
+
 func (a *app) fetchClient(mirror string) (*fetch.Client, error) {
-	spec := a.cfg.Fetch.Spec()
+	spec := fetchSpec(a.cfg.Fetch)
 	if mirror != "" {
 		spec.Mirror = mirror
 	}

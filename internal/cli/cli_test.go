@@ -284,6 +284,29 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// A source setting of the wrong type fails validate (and every command) naming the key and the
+// file, with every other bad setting in the same message; nothing is dropped silently.
+func TestValidateRejectsBadSourceSettings(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "cornerstone.toml")
+	body := "[sources.threesixtygiving.settings]\nfunders = \"GB-GOR-PB188\"\n\n" +
+		"[sources.local-investment-returns.settings]\ndirectory = \"returns\"\n\n" +
+		"[sources.ons-population.settings]\nfile = \"x\"\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "validate", "--config", cfg)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want 1 and nothing", code, out)
+	}
+	for _, want := range []string{cfg, "sources.threesixtygiving.settings.funders: want a list of strings", "line 2",
+		"sources.local-investment-returns.settings.directory: unknown setting (the source's settings: dir, inbox, urls)",
+		"sources.ons-population.settings: the source takes no settings"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
 func TestReadersOnMissingWarehouse(t *testing.T) {
 	code, _, stderr := run(t, "sql", "--db", filepath.Join(t.TempDir(), "none.duckdb"), "select 1")
 	if code != 1 || !strings.Contains(stderr, "no warehouse") {

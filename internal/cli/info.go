@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -194,55 +194,9 @@ func (a *app) runsCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rows, err := db.Query(ctx, `SELECT run_id, command, started_at, finished_at, status, coalesce(steps_ok, 0),
-				coalesce(steps_failed, 0), coalesce(steps_skipped, 0), coalesce(error, ''), coalesce(summary, '[]')
-				FROM meta.runs ORDER BY run_id DESC LIMIT ?`, limit)
+			runs, err := pipeline.Ledger{DB: db}.Runs(ctx, limit)
 			if err != nil {
-				return fmt.Errorf("reading meta.runs: %w", err)
-			}
-			defer rows.Close()
-			type step struct {
-				ID     string `json:"id"`
-				State  string `json:"state"`
-				Status string `json:"status,omitempty"`
-				Detail string `json:"detail,omitempty"`
-				Error  string `json:"error,omitempty"`
-			}
-			type run struct {
-				RunID    int64     `json:"run_id"`
-				Command  string    `json:"command"`
-				Started  time.Time `json:"started_at"`
-				Finished *string   `json:"finished_at"`
-				Status   string    `json:"status"`
-				OK       int       `json:"steps_ok"`
-				Failed   int       `json:"steps_failed"`
-				Skipped  int       `json:"steps_skipped"`
-				Error    string    `json:"error,omitempty"`
-				Steps    []step    `json:"steps"`
-				Loads    []runLoad `json:"loads"`
-			}
-			var runs []run
-			for rows.Next() {
-				var r run
-				var fin sql.NullTime
-				var summary string
-				if err := rows.Scan(&r.RunID, &r.Command, &r.Started, &fin, &r.Status, &r.OK, &r.Failed, &r.Skipped, &r.Error, &summary); err != nil {
-					return err
-				}
-				if fin.Valid {
-					s := fin.Time.UTC().Format(time.RFC3339)
-					r.Finished = &s
-				}
-				_ = json.Unmarshal([]byte(summary), &r.Steps)
-				runs = append(runs, r)
-			}
-			if err := rows.Err(); err != nil {
 				return err
-			}
-			for i := range runs {
-				if runs[i].Loads, err = readRunLoads(ctx, db, runs[i].RunID); err != nil {
-					return err
-				}
 			}
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
@@ -294,44 +248,6 @@ func (a *app) runsCmd() *cobra.Command {
 	c.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	c.Flags().IntVar(&limit, "limit", 20, "how many runs to show, newest first")
 	return c
-}
-
-// runLoad is one load attempt of a run, from meta.loads.
-type runLoad struct {
-	LoadID  int64    `json:"load_id"`
-	Source  string   `json:"source"`
-	Dataset string   `json:"dataset,omitempty"`
-	Vintage string   `json:"vintage,omitempty"`
-	Status  string   `json:"status"`
-	Rows    int64    `json:"rows"`
-	Reason  string   `json:"reason,omitempty"`
-	Error   string   `json:"error,omitempty"`
-	Notes   []string `json:"notes,omitempty"` // warnings that did not fail the load
-}
-
-// readRunLoads returns the loads of one run, in order.
-func readRunLoads(ctx context.Context, db *warehouse.DB, runID int64) ([]runLoad, error) {
-	rows, err := db.Query(ctx, `SELECT load_id, source, coalesce(dataset, ''), coalesce(vintage, ''), status, coalesce(rows, 0),
-		coalesce(reason, ''), coalesce(error, ''), coalesce(notes, '') FROM meta.loads WHERE run_id = ? ORDER BY load_id`, runID)
-	if err != nil {
-		return nil, fmt.Errorf("reading meta.loads: %w", err)
-	}
-	defer rows.Close()
-	out := []runLoad{}
-	for rows.Next() {
-		var l runLoad
-		var notes string
-		if err := rows.Scan(&l.LoadID, &l.Source, &l.Dataset, &l.Vintage, &l.Status, &l.Rows, &l.Reason, &l.Error, &notes); err != nil {
-			return nil, fmt.Errorf("reading meta.loads: %w", err)
-		}
-		if notes != "" {
-			if err := json.Unmarshal([]byte(notes), &l.Notes); err != nil {
-				return nil, fmt.Errorf("reading meta.loads: notes of load %d: %w", l.LoadID, err)
-			}
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }
 
 func firstLine(s string) string {

@@ -43,7 +43,7 @@ func (a *app) execute(ctx context.Context, job plan.Job, mirror string, isDemo b
 	if err != nil {
 		return err
 	}
-	env := &plan.Env{DB: db, Fetch: fc, Landing: zone, Progress: a.progress(), Settings: a.cfg.Settings(), Demo: isDemo}
+	env := &plan.Env{DB: db, Fetch: fc, Landing: zone, Progress: a.progress(), Settings: a.settings, Demo: isDemo}
 	res, err := plan.Execute(ctx, env, job)
 	if err != nil {
 		return err

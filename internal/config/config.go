@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-
-	"github.com/cornerstone-data/cornerstone/sources/fetch"
 )
 
 // FileName is the config file looked for in the working folder when none is named.
@@ -46,6 +44,9 @@ type Config struct {
 
 	// Path is the file the config was read from ("" for defaults only).
 	Path string `toml:"-"`
+
+	// md is the file's metadata, for decoding source settings (DecodeSettings).
+	md toml.MetaData
 }
 
 // DefaultMemoryLimit is DuckDB's memory limit unless the config sets one.
@@ -66,14 +67,17 @@ type SourceSpec struct {
 	Enabled *bool `toml:"enabled"`
 	// Schedule overrides the source's default cron spec (UTC).
 	Schedule string `toml:"schedule"`
-	// Settings are source-specific (e.g. threesixtygiving funders).
-	Settings map[string]any `toml:"settings"`
+	// Settings are the source's own settings (e.g. threesixtygiving funders), decoded into the
+	// source's settings struct by DecodeSettings.
+	Settings toml.Primitive `toml:"settings"`
 }
 
 // IsEnabled reports whether the source is enabled (true unless set false).
 func (s SourceSpec) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 
-// Fetch configures HTTP fetching (see fetch.Spec for defaults); durations are strings like "30s".
+// Fetch configures HTTP fetching; durations are strings like "30s". Its fields are sources/fetch's
+// Spec (see it for the defaults); the command line converts it and validates it with the rest of
+// the file, so that this package imports nothing above it.
 type Fetch struct {
 	Timeout      time.Duration `toml:"timeout"`
 	IdleTimeout  time.Duration `toml:"idle_timeout"`
@@ -85,12 +89,6 @@ type Fetch struct {
 	UserAgent    string        `toml:"user_agent"`
 	// Mirror serves every publisher URL from a mirror: https://HOST/PATH is fetched from MIRROR/HOST/PATH.
 	Mirror string `toml:"mirror"`
-}
-
-// Spec converts to a fetch.Spec (defaults not yet applied).
-func (f Fetch) Spec() fetch.Spec {
-	return fetch.Spec{Timeout: f.Timeout, IdleTimeout: f.IdleTimeout, Retries: f.Retries, BackoffBase: f.BackoffBase,
-		BackoffMax: f.BackoffMax, MaxBytes: f.MaxBytes, MaxRedirects: f.MaxRedirects, UserAgent: f.UserAgent, Mirror: f.Mirror}
 }
 
 // Report configures the site.
@@ -124,15 +122,19 @@ func Load(path string) (*Config, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading config %s: %w: %w", path, ErrInvalid, err)
 		}
-		if und := md.Undecoded(); len(und) > 0 {
-			keys := make([]string, len(und))
-			for i, k := range und {
-				keys[i] = k.String()
+		var keys []string
+		for _, k := range md.Undecoded() {
+			if len(k) > 3 && k[0] == "sources" && k[2] == "settings" {
+				continue // a source's settings, decoded by DecodeSettings
 			}
+			keys = append(keys, k.String())
+		}
+		if len(keys) > 0 {
 			sort.Strings(keys)
 			return nil, fmt.Errorf("reading config %s: %w: unknown keys %s", path, ErrInvalid, strings.Join(keys, ", "))
 		}
 		cfg.Path = path
+		cfg.md = md
 	}
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -181,11 +183,6 @@ func (c *Config) Validate() error {
 	if c.Warehouse.Threads < 0 {
 		errs = append(errs, fmt.Errorf("warehouse.threads: %d is negative", c.Warehouse.Threads))
 	}
-	spec := c.Fetch.Spec()
-	spec.SetDefaults()
-	if err := spec.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("fetch: %w", err))
-	}
 	ids := make([]string, 0, len(c.Sources))
 	for id := range c.Sources {
 		ids = append(ids, id)
@@ -212,17 +209,6 @@ func (c *Config) Validate() error {
 
 // Source returns the spec for a source id (the zero spec when not configured).
 func (c *Config) Source(id string) SourceSpec { return c.Sources[id] }
-
-// Settings returns every source's settings, by id.
-func (c *Config) Settings() map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for id, s := range c.Sources {
-		if s.Settings != nil {
-			out[id] = s.Settings
-		}
-	}
-	return out
-}
 
 // ReferenceDir returns the folder of real published reference files for conformance tests:
 // $CORNERSTONE_REFERENCE, else ../shared/reference relative to repoRoot. ok is false when it does

@@ -64,7 +64,12 @@ raw_days = 30
 		if cfg.Path != p {
 			t.Fatalf("loaded config path %q", cfg.Path)
 		}
-		cfg.Settings()
-		cfg.Fetch.Spec()
+		for id := range cfg.Sources {
+			var settings struct {
+				Names []string `toml:"names"`
+				On    bool     `toml:"on"`
+			}
+			cfg.DecodeSettings(id, &settings)
+		}
 	})
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // GovukAttachment is a file attached to a demo GOV.UK page.
@@ -75,8 +75,8 @@ func (s *Sample) AddGovukCollection(basePath, title string, docs []GovukDocument
 
 // ODS writes sheets as an OpenDocument spreadsheet laid out as LibreOffice writes one (rows padded
 // with repeated empty cells, the sheet with a repeated empty row), deterministically.
-func ODS(sheets ...sheetstest.Sheet) ([]byte, error) {
-	b, err := sheetstest.ODS(sheets...)
+func ODS(sheets ...sheetwrite.Sheet) ([]byte, error) {
+	b, err := sheetwrite.ODS(sheets...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/xlstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/xlswrite"
 )
 
 // The MHCLG revenue sample: RO5 per-authority workbooks in each layout they have had (the
@@ -133,7 +133,7 @@ func (b RO5Book) rename(s string) string {
 }
 
 // Sheets lays the workbook out.
-func (b RO5Book) Sheets() []sheetstest.Sheet {
+func (b RO5Book) Sheets() []sheetwrite.Sheet {
 	title := "Revenue outturn cultural, environmental, regulatory and planning services (RO5) " + b.Year
 	switch b.Layout {
 	case RO5Flat:
@@ -154,7 +154,7 @@ func (b RO5Book) Sheets() []sheetstest.Sheet {
 		for _, r := range b.repeated() {
 			rows = append(rows, b.flatRow(r, []any{r.ECode, r.ONS, r.Name, r.Class, r.Class, "", ""}, 0, 7))
 		}
-		return []sheetstest.Sheet{{Name: "RO5_LA_Data_" + strings.ReplaceAll(b.Year, "-", ""), Rows: rows}}
+		return []sheetwrite.Sheet{{Name: "RO5_LA_Data_" + strings.ReplaceAll(b.Year, "-", ""), Rows: rows}}
 	case RO5TwoLevel:
 		// Service names in row 5 (0-based 4) over each block's first column, measures in row 7
 		// (0-based 6) beside the identity headers at columns 0, 1, 2 and 4; data from row 8.
@@ -173,11 +173,11 @@ func (b RO5Book) Sheets() []sheetstest.Sheet {
 		for _, r := range b.Rows {
 			rows = append(rows, b.flatRow(r, []any{r.ECode, r.ONS, r.Name, "", r.Class}, 0, 7))
 		}
-		return []sheetstest.Sheet{{Name: "RO5_LA_Data_" + b.Year, Rows: rows}}
+		return []sheetwrite.Sheet{{Name: "RO5_LA_Data_" + b.Year, Rows: rows}}
 	}
 	// Three sheets holding C1-C3, C4-C6 and C7-C9 in four-column blocks (a blank spacer column
 	// after each); service row 11 (0-based 10), measure row 13 (0-based 12), no ONS code.
-	var out []sheetstest.Sheet
+	var out []sheetwrite.Sheet
 	for part := 0; part < 3; part++ {
 		ident := []any{"E-code", "Local authority", "Class", "Region", "Notes"}
 		svcRow := make([]any, len(ident))
@@ -197,7 +197,7 @@ func (b RO5Book) Sheets() []sheetstest.Sheet {
 		for _, r := range b.Rows {
 			rows = append(rows, b.partRow(r, []any{r.ECode, r.Name, r.Class, "", ""}, part))
 		}
-		out = append(out, sheetstest.Sheet{Name: fmt.Sprintf("RO5 LA Data %s (%d)", b.Year, part+1), Rows: rows})
+		out = append(out, sheetwrite.Sheet{Name: fmt.Sprintf("RO5 LA Data %s (%d)", b.Year, part+1), Rows: rows})
 	}
 	return out
 }
@@ -266,7 +266,7 @@ func (b RO5Book) Bytes(format string) ([]byte, error) {
 }
 
 // workbookBytes writes sheets in a format, deterministically.
-func workbookBytes(format string, sheets []sheetstest.Sheet) ([]byte, error) {
+func workbookBytes(format string, sheets []sheetwrite.Sheet) ([]byte, error) {
 	switch format {
 	case "ods":
 		return ODS(sheets...)
@@ -280,10 +280,10 @@ func workbookBytes(format string, sheets []sheetstest.Sheet) ([]byte, error) {
 
 // XLS writes sheets as a legacy Excel 97-2003 workbook (BIFF8); error cells become BIFF error
 // values, ints and floats NUMBER cells.
-func XLS(sheets ...sheetstest.Sheet) ([]byte, error) {
-	var book xlstest.Book
+func XLS(sheets ...sheetwrite.Sheet) ([]byte, error) {
+	var book xlswrite.Book
 	for _, sh := range sheets {
-		xs := xlstest.Sheet{Name: sh.Name}
+		xs := xlswrite.Sheet{Name: sh.Name}
 		for _, row := range sh.Rows {
 			xr := make([]any, len(row))
 			for i, v := range row {
@@ -297,8 +297,8 @@ func XLS(sheets ...sheetstest.Sheet) ([]byte, error) {
 					xr[i] = float64(v)
 				case float64:
 					xr[i] = v
-				case sheetstest.Err:
-					xr[i] = xlstest.Err(v)
+				case sheetwrite.Err:
+					xr[i] = xlswrite.Err(v)
 				default:
 					return nil, fmt.Errorf("demo: XLS cell %T", v)
 				}
@@ -449,7 +449,7 @@ func ro5Values(a Area, fy string, split, revised bool) map[string][9]float64 {
 // ODS error cell, which readers must load as NULL with the reason.
 var ro5Markers = map[string]any{
 	"2018-19 E06000001 heritage 4":          "..",
-	"2023-24 E07000178 theatres 1":          sheetstest.Err("#N/A"),
+	"2023-24 E07000178 theatres 1":          sheetwrite.Err("#N/A"),
 	"2024-25 E09000007 foreshore 0":         "[x]",
 	"2024-25 E09000007 foreshore 1":         "[x]",
 	"2024-25 E09000007 foreshore 2":         "[x]",

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // The multi-year revenue outturn time series and the revenue account budgets.
@@ -101,7 +101,7 @@ func (g *generator) timeSeries(s *Sample) (GovukDocument, error) {
 			}
 		}
 	}
-	metaBody, err := ODS(sheetstest.Sheet{Name: "Metadata", Rows: meta})
+	metaBody, err := ODS(sheetwrite.Sheet{Name: "Metadata", Rows: meta})
 	if err != nil {
 		return GovukDocument{}, err
 	}
@@ -153,7 +153,7 @@ var RALines = []RALine{
 // RABook lays out an RA budget workbook: title rows, then rows 7-10 hold the asset ids, the
 // section headings (over the first column of each section), the RA line numbers and the titles
 // beside the identity headers; data from row 11.
-func RABook(fy string, lines []RALine, rows [][]any) []sheetstest.Sheet {
+func RABook(fy string, lines []RALine, rows [][]any) []sheetwrite.Sheet {
 	ident := []any{"E-code", "ONS Code", "Local authority", "Class", "Subclass"}
 	assets, sections, numbers, titles := make([]any, len(ident)), make([]any, len(ident)), make([]any, len(ident)), append([]any{}, ident...)
 	for _, l := range lines {
@@ -165,7 +165,7 @@ func RABook(fy string, lines []RALine, rows [][]any) []sheetstest.Sheet {
 	out := [][]any{{"Revenue account budget (RA) " + fy + ": data by local authority"}, {Label}, {"£ thousand"}, nil, nil, nil,
 		assets, sections, numbers, titles}
 	out = append(out, rows...)
-	return []sheetstest.Sheet{{Name: "Notes", Rows: [][]any{{"Notes. " + Label}}}, {Name: "RA_LA_Data_" + fy, Rows: out}}
+	return []sheetwrite.Sheet{{Name: "Notes", Rows: [][]any{{"Notes. " + Label}}}, {Name: "RA_LA_Data_" + fy, Rows: out}}
 }
 
 // budgets writes RA Part 1 files for 2024-25 and 2025-26 (budgets a few per cent off the outturn).

@@ -21,7 +21,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // Label marks every demo output.
@@ -105,7 +105,7 @@ const (
 )
 
 // sheet is one worksheet to write: string, int, int64, float64, nil cells.
-type sheet = sheetstest.Sheet
+type sheet = sheetwrite.Sheet
 
 // fixedTime is the timestamp written into every generated workbook, so bytes never depend on the
 // clock.

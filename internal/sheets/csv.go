@@ -42,6 +42,9 @@ type csvSource struct {
 	limits Limits
 }
 
+// utf8BOM starts some UTF-8 CSV files; the reader drops it.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 func newCSVSource(r io.Reader, limits Limits) *csvSource {
 	br := bufio.NewReaderSize(&limitReader{r: r, n: limits.MaxUncompressed}, 64<<10)
 	if head, err := br.Peek(len(utf8BOM)); err == nil && bytes.Equal(head, utf8BOM) {

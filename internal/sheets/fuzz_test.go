@@ -7,7 +7,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // fuzzLimits keeps each fuzz input cheap.
@@ -91,7 +91,7 @@ func FuzzODS(f *testing.F) {
 		`<table:table-cell office:value-type="string"><office:annotation><text:p>note</text:p></office:annotation><text:p>a<text:line-break/>b</text:p></table:table-cell></table:table-row></table:table>`))
 	f.Add([]byte(`<table:table table:name="n"><table:table-row><table:table-cell><table:table table:name="inner"/></table:table-cell></table:table-row></table:table><!-- <table:table table:name="c"> --><![CDATA[<table:table>]]><table:table table:name="e"/>`))
 	f.Fuzz(func(t *testing.T, tables []byte) {
-		data := storedZip("mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", sheetstest.ODSContent(string(tables)))
+		data := storedZip("mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", sheetwrite.ODSContent(string(tables)))
 		wb, err := openBytes("fuzz.ods", data, fuzzLimits)
 		exercise(t, wb, err, true)
 	})

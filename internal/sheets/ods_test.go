@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // Cell markup shorthands.
@@ -83,7 +83,7 @@ func odsCellsFixture() string {
 }
 
 func TestODSCells(t *testing.T) {
-	data := sheetstest.ODSPackage(odsCellsFixture())
+	data := sheetwrite.ODSPackage(odsCellsFixture())
 	wb, err := openBytes("cells.ods", data)
 	if err != nil {
 		t.Fatal(err)
@@ -118,13 +118,13 @@ func TestODSCells(t *testing.T) {
 func TestODSWrittenLikeLibreOffice(t *testing.T) {
 	when := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
 	data := mustODS(t,
-		sheetstest.Sheet{Name: "Cover_sheet", Rows: [][]any{{"Title"}}},
-		sheetstest.Sheet{Name: "1a", Rows: [][]any{
+		sheetwrite.Sheet{Name: "Cover_sheet", Rows: [][]any{{"Title"}}},
+		sheetwrite.Sheet{Name: "1a", Rows: [][]any{
 			{"Table 1a: visits"},
 			{},
 			{"Museum Name ", "Museum Group", "Coverage", "January 2019", "Notes"},
 			{"British Museum", "British Museum", "Museum group", 447863, "line one\nline  two"},
-			{"Tate Total", "Tate", "Museum group", "x", nil, sheetstest.Percent(0.5), true, when, sheetstest.Err("#N/A"), 3643655.64},
+			{"Tate Total", "Tate", "Museum group", "x", nil, sheetwrite.Percent(0.5), true, when, sheetwrite.Err("#N/A"), 3643655.64},
 		}})
 	got := mustRead(t, "visits.ods", data, "1a")
 	compareRows(t, got, []row{
@@ -136,22 +136,22 @@ func TestODSWrittenLikeLibreOffice(t *testing.T) {
 }
 
 func TestODSLimits(t *testing.T) {
-	wide := sheetstest.ODSPackage(tableXML("s", rowXML(
+	wide := sheetwrite.ODSPackage(tableXML("s", rowXML(
 		`<table:table-cell table:number-columns-repeated="30000" office:value-type="float" office:value="1"/>`)))
 	if _, err := readSheetOf("wide.ods", wide, "s"); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("30000 repeated values: error %v, want ErrTooLarge", err)
 	}
-	many := sheetstest.ODSPackage(tableXML("s",
+	many := sheetwrite.ODSPackage(tableXML("s",
 		`<table:table-row table:number-rows-repeated="1000000">`+str("<text:p>v</text:p>")+`</table:table-row>`))
 	if _, err := readSheetOf("many.ods", many, "s", WithLimits(Limits{MaxCells: 1000})); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("1000000 repeated rows, MaxCells 1000: error %v, want ErrTooLarge", err)
 	}
-	spaces := sheetstest.ODSPackage(tableXML("s", rowXML(str(`<text:p><text:s text:c="2000000000"/></text:p>`))))
+	spaces := sheetwrite.ODSPackage(tableXML("s", rowXML(str(`<text:p><text:s text:c="2000000000"/></text:p>`))))
 	if _, err := readSheetOf("spaces.ods", spaces, "s"); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("2e9 spaces: error %v, want ErrTooLarge", err)
 	}
 	// A zip bomb: 20 MB of white space that deflates to a few kilobytes.
-	bomb := sheetstest.ODSPackage(tableXML("s", rowXML(str("<text:p>v</text:p>"))) + strings.Repeat(" ", 20<<20))
+	bomb := sheetwrite.ODSPackage(tableXML("s", rowXML(str("<text:p>v</text:p>"))) + strings.Repeat(" ", 20<<20))
 	if len(bomb) > 100<<10 {
 		t.Fatalf("bomb is %d bytes", len(bomb))
 	}
@@ -173,7 +173,7 @@ func TestODSCorrupt(t *testing.T) {
 		"bad entity":     tableXML("s", rowXML(str(`<text:p>&nbsp;</text:p>`))),
 		"mismatched end": tableXML("s", `<table:table-row></table:table-cell>`),
 	} {
-		if _, err := readSheetOf(name, sheetstest.ODSPackage(tables), "s"); !errors.Is(err, ErrCorrupt) {
+		if _, err := readSheetOf(name, sheetwrite.ODSPackage(tables), "s"); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: error %v, want ErrCorrupt", name, err)
 		}
 	}
@@ -190,9 +190,9 @@ func readSheetOf(name string, data []byte, sheet string, opts ...Option) ([]row,
 }
 
 func TestODSWithoutMimetype(t *testing.T) {
-	content := `<office:document-content ` + sheetstest.Namespaces + `><office:body><office:spreadsheet>` +
+	content := `<office:document-content ` + sheetwrite.Namespaces + `><office:body><office:spreadsheet>` +
 		tableXML("only", rowXML(str("<text:p>v</text:p>"))) + `</office:spreadsheet></office:body></office:document-content>`
-	data := sheetstest.ZipPackage("content.xml", content)
+	data := sheetwrite.ZipPackage("content.xml", content)
 	compareRows(t, mustRead(t, "bare.ods", data, "only"), []row{r(1, S("v"))})
 }
 
@@ -202,7 +202,7 @@ func TestODSIndexSkipsCommentsAndNestedTables(t *testing.T) {
 		`<table:table table:name="nested"/><text:p>o</text:p></table:table-cell></table:table-row></table:table>` +
 		`<![CDATA[<table:table table:name="cdata">]]><table:table table:name="empty"/>` +
 		`<table:table table:name='q"&gt;'>` + rowXML(str("<text:p>q</text:p>")) + `</table:table>`
-	wb, err := openBytes("index.ods", sheetstest.ODSPackage(tables))
+	wb, err := openBytes("index.ods", sheetwrite.ODSPackage(tables))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,14 +225,14 @@ func TestODSOtherPrefixes(t *testing.T) {
 		`xmlns:t="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:p="urn:oasis:names:tc:opendocument:xmlns:text:1.0">` +
 		`<c:body><c:spreadsheet><t:table t:name="x"><t:table-row><t:table-cell c:value-type="float" c:value="2.5"/>` +
 		`<t:table-cell c:value-type="string"><p:p>two</p:p></t:table-cell></t:table-row></t:table></c:spreadsheet></c:body></c:document-content>`
-	data := sheetstest.ZipPackage("mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", content)
+	data := sheetwrite.ZipPackage("mimetype", "application/vnd.oasis.opendocument.spreadsheet", "content.xml", content)
 	compareRows(t, mustRead(t, "prefixes.ods", data, "x"), []row{r(1, N("2.5"), S("two"))})
 }
 
 func TestODSSheetsReadInAnyOrder(t *testing.T) {
-	var sheets []sheetstest.Sheet
+	var sheets []sheetwrite.Sheet
 	for _, name := range []string{"A & B", "<2>", "three"} {
-		sheets = append(sheets, sheetstest.Sheet{Name: name, Rows: [][]any{{name}}})
+		sheets = append(sheets, sheetwrite.Sheet{Name: name, Rows: [][]any{{name}}})
 	}
 	wb, err := openBytes("order.ods", mustODS(t, sheets...))
 	if err != nil {

@@ -24,20 +24,21 @@
 // encoding/xml token by token, and a BIFF8 record reader over
 // github.com/richardlehane/mscfb), because the Go libraries that read these
 // formats either load whole sheets, lose cell types, or do not read formula
-// results. Packages sheetstest and xlstest write fixture files for tests.
+// results. Packages sheetwrite and xlswrite write these formats (the demo sample and test fixtures).
 //
 // A Workbook's methods must not be called concurrently; the Rows they return
 // may each be used from a different goroutine.
 package sheets
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/cornerstone-data/cornerstone/internal/filetype"
 )
 
 // Format is a workbook file format.
@@ -151,39 +152,25 @@ func openFile(f file, size int64, b *base) (Workbook, error) {
 	return wb, nil
 }
 
-// Magic numbers.
-var (
-	zipMagic   = []byte("PK\x03\x04")
-	zipEmpty   = []byte("PK\x05\x06")
-	ole2Magic  = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-	utf8BOM    = []byte{0xEF, 0xBB, 0xBF}
-	utf16LEBOM = []byte{0xFF, 0xFE}
-	utf16BEBOM = []byte{0xFE, 0xFF}
-)
-
-// detect dispatches on the first bytes of f.
+// detect dispatches on what the first bytes of f say it is (internal/filetype, the detector the
+// fetch layer also uses).
 func detect(f file, size int64, b *base) (Workbook, error) {
-	head := make([]byte, 512)
+	head := make([]byte, filetype.HeadSize)
 	n, err := f.ReadAt(head, 0)
 	if err != nil && err != io.EOF {
 		return nil, err
 	}
-	head = head[:n]
-	switch {
-	case bytes.HasPrefix(head, zipMagic) || bytes.HasPrefix(head, zipEmpty):
+	switch filetype.Detect(head[:n]) {
+	case filetype.Zip, filetype.EmptyZip:
 		return openZip(f, size, b)
-	case bytes.HasPrefix(head, ole2Magic):
+	case filetype.OLE2:
 		return openXLS(f, size, b)
-	case len(head) >= 4 && head[0] == 0x09 && head[2] <= 0x10 && head[3] == 0 && (head[1] == 0x00 || head[1] == 0x02 || head[1] == 0x04):
+	case filetype.OldExcel:
 		return nil, fmt.Errorf("%w: Excel 2.x-4.x (BIFF2-4) file", ErrUnsupported)
-	case bytes.HasPrefix(head, utf16LEBOM) || bytes.HasPrefix(head, utf16BEBOM):
+	case filetype.UTF16:
 		return nil, fmt.Errorf("%w: UTF-16 text (save the file as UTF-8 CSV)", ErrUnsupported)
-	}
-	text := strings.ToLower(strings.TrimSpace(string(bytes.TrimPrefix(head, utf8BOM))))
-	for _, prefix := range []string{"<?xml", "<!doctype html", "<html"} {
-		if strings.HasPrefix(text, prefix) {
-			return nil, fmt.Errorf("%w: XML or HTML document, not a spreadsheet", ErrUnsupported)
-		}
+	case filetype.HTML, filetype.XML:
+		return nil, fmt.Errorf("%w: XML or HTML document, not a spreadsheet", ErrUnsupported)
 	}
 	return openCSV(f, size, b), nil
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // memFile is an in-memory file for openBytes.
@@ -104,12 +104,12 @@ func compareRows(t *testing.T, got, want []row) {
 
 func TestOpenDetectsFormatFromContent(t *testing.T) {
 	dir := t.TempDir()
-	ods, err := sheetstest.ODS(sheetstest.Sheet{Name: "1a", Rows: [][]any{{"x"}}})
+	ods, err := sheetwrite.ODS(sheetwrite.Sheet{Name: "1a", Rows: [][]any{{"x"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	xlsxPath := filepath.Join(dir, "book.xlsx")
-	if err := sheetstest.WriteXLSX(xlsxPath, sheetstest.Sheet{Name: "Data", Rows: [][]any{{"x"}}}); err != nil {
+	if err := sheetwrite.WriteXLSX(xlsxPath, sheetwrite.Sheet{Name: "Data", Rows: [][]any{{"x"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(xlsxPath, filepath.Join(dir, "book.ods")); err != nil { // a misleading extension
@@ -144,19 +144,19 @@ func TestOpenDetectsFormatFromContent(t *testing.T) {
 }
 
 func TestOpenRejects(t *testing.T) {
-	odt := sheetstest.ZipPackage("mimetype", "application/vnd.oasis.opendocument.text", "content.xml", "<x/>")
-	docx := sheetstest.ZipPackage("[Content_Types].xml", "<Types/>",
+	odt := sheetwrite.ZipPackage("mimetype", "application/vnd.oasis.opendocument.text", "content.xml", "<x/>")
+	docx := sheetwrite.ZipPackage("[Content_Types].xml", "<Types/>",
 		"_rels/.rels", `<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
 		"word/document.xml", "<document/>")
-	xlsb := sheetstest.ZipPackage("[Content_Types].xml", "<Types/>", "xl/workbook.bin", "\x00\x01")
-	ods := mustODS(t, sheetstest.Sheet{Name: "s", Rows: [][]any{{"a", 1.5}}})
+	xlsb := sheetwrite.ZipPackage("[Content_Types].xml", "<Types/>", "xl/workbook.bin", "\x00\x01")
+	ods := mustODS(t, sheetwrite.Sheet{Name: "s", Rows: [][]any{{"a", 1.5}}})
 	for _, tc := range []struct {
 		name string
 		data []byte
 		want error
 	}{
 		{"text document", odt, ErrUnsupported},
-		{"word document", sheetstest.ZipPackage("[Content_Types].xml", "<Types/>", "word/document.xml", "<document/>"), ErrUnsupported},
+		{"word document", sheetwrite.ZipPackage("[Content_Types].xml", "<Types/>", "word/document.xml", "<document/>"), ErrUnsupported},
 		{"word document with rels", docx, ErrUnsupported},
 		{"xlsb", xlsb, ErrUnsupported},
 		{"excel 4", []byte("\x09\x04\x06\x00\x00\x00\x10\x00"), ErrUnsupported},
@@ -179,7 +179,7 @@ func TestOpenRejects(t *testing.T) {
 
 func TestNoSheetListsSheets(t *testing.T) {
 	wb, err := openBytes("book.ods", mustODS(t,
-		sheetstest.Sheet{Name: "Cover_sheet"}, sheetstest.Sheet{Name: "1a"}))
+		sheetwrite.Sheet{Name: "Cover_sheet"}, sheetwrite.Sheet{Name: "1a"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,9 +226,9 @@ func TestRowsCloseTwiceAndAfterEnd(t *testing.T) {
 	}
 }
 
-func mustODS(t testing.TB, sheets ...sheetstest.Sheet) []byte {
+func mustODS(t testing.TB, sheets ...sheetwrite.Sheet) []byte {
 	t.Helper()
-	data, err := sheetstest.ODS(sheets...)
+	data, err := sheetwrite.ODS(sheets...)
 	if err != nil {
 		t.Fatal(err)
 	}

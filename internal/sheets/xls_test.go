@@ -7,26 +7,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/xlstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/xlswrite"
 )
 
 // ro5Book is laid out like MHCLG's RO5 2013-14 workbook: three data sheets
 // with a service row, a measure row and E-code rows.
-func ro5Book() xlstest.Book {
+func ro5Book() xlswrite.Book {
 	long := strings.Repeat("Culture and heritage - Museums and galleries ", 200) // crosses SST records
 	wide := strings.Repeat("Ŵales ", 1500)                                       // 16-bit characters across records
-	return xlstest.Book{Sheets: []xlstest.Sheet{
+	return xlswrite.Book{Sheets: []xlswrite.Sheet{
 		{Name: "Title", Rows: [][]any{{"Revenue Outturn (RO5) 2013-14"}}},
 		{Name: "RO5 LA Data 2013-14 (1)", Rows: [][]any{
 			nil,
-			{"E-code", "Local authority", "Class", "Library service", xlstest.Blank{}, "Museums and galleries"},
+			{"E-code", "Local authority", "Class", "Library service", xlswrite.Blank{}, "Museums and galleries"},
 			{nil, nil, nil, "Employees (C1)", "Running Expenses (C2)", "Employees (C1)"},
-			{"E5031", "Barnet", xlstest.Label("L"), 4321, 1234, 56.5},
-			{"E2721", "North Yorkshire", "SC", -12, 3.25, xlstest.Formula{Result: 7.5}},
-			{"E9999", long, wide, xlstest.Formula{Result: "text result"}, xlstest.Formula{Result: xlstest.Err("#DIV/0!")}, xlstest.Formula{Result: true}},
-			{"Totals", xlstest.Err("#N/A"), false, 1 << 30, time.Date(2014, 3, 31, 0, 0, 0, 0, time.UTC), time.Date(2014, 3, 31, 18, 0, 0, 0, time.UTC)},
+			{"E5031", "Barnet", xlswrite.Label("L"), 4321, 1234, 56.5},
+			{"E2721", "North Yorkshire", "SC", -12, 3.25, xlswrite.Formula{Result: 7.5}},
+			{"E9999", long, wide, xlswrite.Formula{Result: "text result"}, xlswrite.Formula{Result: xlswrite.Err("#DIV/0!")}, xlswrite.Formula{Result: true}},
+			{"Totals", xlswrite.Err("#N/A"), false, 1 << 30, time.Date(2014, 3, 31, 0, 0, 0, 0, time.UTC), time.Date(2014, 3, 31, 18, 0, 0, 0, time.UTC)},
 			nil, nil,
-			{xlstest.Formatted{Value: 41729, Format: "dd/mm/yyyy"}, xlstest.Formatted{Value: 0.125, Format: "0.0%"}, xlstest.Formatted{Value: 0.75, Format: "h:mm"}},
+			{xlswrite.Formatted{Value: 41729, Format: "dd/mm/yyyy"}, xlswrite.Formatted{Value: 0.125, Format: "0.0%"}, xlswrite.Formatted{Value: 0.75, Format: "h:mm"}},
 		}, Merged: [][4]int{{1, 3, 1, 4}}, ChartAfterRow: 4},
 		{Name: "RO5 LA Data 2013-14 (2)", Rows: [][]any{{"E-code"}, {"E5031", 1.5}}},
 	}}
@@ -74,8 +74,8 @@ func TestXLS(t *testing.T) {
 
 func TestXLSOnDisk1904(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mac.xls")
-	book := xlstest.Book{Date1904: true, Sheets: []xlstest.Sheet{{Name: "S", Rows: [][]any{{time.Date(2019, 1, 31, 0, 0, 0, 0, time.UTC), 1, 2, 3}}}}}
-	if err := xlstest.Write(path, book); err != nil {
+	book := xlswrite.Book{Date1904: true, Sheets: []xlswrite.Sheet{{Name: "S", Rows: [][]any{{time.Date(2019, 1, 31, 0, 0, 0, 0, time.UTC), 1, 2, 3}}}}}
+	if err := xlswrite.Write(path, book); err != nil {
 		t.Fatal(err)
 	}
 	wb, err := Open(path)
@@ -127,9 +127,9 @@ func TestXLSCorrupt(t *testing.T) {
 }
 
 // seedBook is a small workbook with every kind of cell record.
-var seedBook = xlstest.Book{Sheets: []xlstest.Sheet{{Name: "S", Rows: [][]any{
-	{"a", xlstest.Label("b"), 1, 2, 1.5, true, xlstest.Err("#N/A")},
-	{xlstest.Formula{Result: "s"}, xlstest.Formatted{Value: 43496, Format: "yyyy-mm-dd"}, xlstest.Blank{}},
+var seedBook = xlswrite.Book{Sheets: []xlswrite.Sheet{{Name: "S", Rows: [][]any{
+	{"a", xlswrite.Label("b"), 1, 2, 1.5, true, xlswrite.Err("#N/A")},
+	{xlswrite.Formula{Result: "s"}, xlswrite.Formatted{Value: 43496, Format: "yyyy-mm-dd"}, xlswrite.Blank{}},
 }, ChartAfterRow: 1}, {Name: "T", Rows: [][]any{nil, {"a"}}}}}
 
 // xlsSeeds returns small XLS files for FuzzOpen.
@@ -150,7 +150,7 @@ func FuzzXLS(f *testing.F) {
 	}
 	f.Add(stream) // (SST records continued across CONTINUE are left to TestXLS: such seeds are too big to minimise)
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		wb, err := openBytes("fuzz.xls", xlstest.CompoundFile(stream), fuzzLimits)
+		wb, err := openBytes("fuzz.xls", xlswrite.CompoundFile(stream), fuzzLimits)
 		exercise(t, wb, err, false)
 	})
 }

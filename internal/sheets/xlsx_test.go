@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 const (
@@ -38,7 +38,7 @@ func xlsxPackage(workbookPr, sheet1, sheet2 string) []byte {
 	workbook := `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
 		`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr ` + workbookPr + `/>` +
 		`<sheets><sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Other" sheetId="2" state="hidden" r:id="rId2"/></sheets></workbook>`
-	return sheetstest.ZipPackage(
+	return sheetwrite.ZipPackage(
 		"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
 		"_rels/.rels", xlsxRels,
 		"xl/workbook.xml", workbook,
@@ -56,8 +56,10 @@ func worksheet(rows string) string {
 		`<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>`
 }
 
-func TestXLSXCells(t *testing.T) {
-	data := xlsxPackage(``,
+// xlsxCells is a workbook with a cell of every kind and form the reader handles, and the rows of
+// its sheet "Data" and "Other" as the reader must return them.
+func xlsxCells() (data []byte, data1, other []row) {
+	data = xlsxPackage(``,
 		`<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" s="4"/><c r="Z1" s="1"/></row>`+
 			`<row r="3"><c r="A3"><v>35.036999999999999</v></c><c r="B3" s="4"><v>1234.5</v></c><c r="C3" s="5"><v>0.125</v></c>`+
 			`<c r="D3" t="b"><v>1</v></c><c r="E3" t="b"><v>0</v></c><c r="F3" t="e"><v>#N/A</v></c>`+
@@ -70,6 +72,17 @@ func TestXLSXCells(t *testing.T) {
 			`<row><c><v>1</v></c><c t="s"><v>0</v></c><c r="E5"><v>5</v></c><c><v>6</v></c></row>`+
 			`<row r="7"><c r="A7" s="1"/><c r="B7" t="s"/></row>`,
 		`<row r="2"><c r="B2"><v>9</v></c></row>`)
+	return data, []row{
+		r(1, S("IMD - Average score "), S("Rich text"), S("line\r\ntwo _x0041_")),
+		r(3, N("35.037"), N("1234.5"), N("0.125"), B("TRUE"), B("FALSE"), E("#N/A"), S("formula text"), N("2"),
+			S("inline rich"), D("2019-01-31"), N("0.001"), N("0")),
+		r(4, D("2019-01-31"), D("12:00:00"), N("1.5"), D("2019-01-31T10:30:00"), N("-1"), D("1900-02-28"), D("1900-03-01"), N("7")),
+		r(5, N("1"), S("IMD - Average score "), blank, blank, N("5"), N("6")),
+	}, []row{r(2, blank, N("9"))}
+}
+
+func TestXLSXCells(t *testing.T) {
+	data, wantData, wantOther := xlsxCells()
 	wb, err := openBytes("cells.xlsx", data)
 	if err != nil {
 		t.Fatal(err)
@@ -82,18 +95,12 @@ func TestXLSXCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareRows(t, got, []row{
-		r(1, S("IMD - Average score "), S("Rich text"), S("line\r\ntwo _x0041_")),
-		r(3, N("35.037"), N("1234.5"), N("0.125"), B("TRUE"), B("FALSE"), E("#N/A"), S("formula text"), N("2"),
-			S("inline rich"), D("2019-01-31"), N("0.001"), N("0")),
-		r(4, D("2019-01-31"), D("12:00:00"), N("1.5"), D("2019-01-31T10:30:00"), N("-1"), D("1900-02-28"), D("1900-03-01"), N("7")),
-		r(5, N("1"), S("IMD - Average score "), blank, blank, N("5"), N("6")),
-	})
+	compareRows(t, got, wantData)
 	other, err := readSheet(wb, "Other")
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareRows(t, other, []row{r(2, blank, N("9"))})
+	compareRows(t, other, wantOther)
 }
 
 func TestXLSX1904(t *testing.T) {
@@ -117,26 +124,39 @@ func TestXLSXCorrupt(t *testing.T) {
 	if _, err := readSheetOf("wide", xlsxPackage("", wide, ""), "Data", WithLimits(Limits{MaxRowCells: 100})); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("wide: error %v, want ErrTooLarge", err)
 	}
-	noPart := sheetstest.ZipPackage("xl/workbook.xml", `<workbook><sheets><sheet name="Gone" r:id="rId9" xmlns:r="r"/></sheets></workbook>`)
+	noPart := sheetwrite.ZipPackage("xl/workbook.xml", `<workbook><sheets><sheet name="Gone" r:id="rId9" xmlns:r="r"/></sheets></workbook>`)
 	if _, err := readSheetOf("nopart", noPart, "Gone"); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("missing part: error %v, want ErrCorrupt", err)
 	}
 }
 
-func TestXLSXWrittenByExcelize(t *testing.T) {
+// writeExcelizeWorkbook writes, through excelize as a publisher's tools would, a workbook whose
+// sheet "Activity Data 2024" has text, numbers, dates, a percentage and booleans, and returns its
+// path and the rows the reader must return.
+func writeExcelizeWorkbook(t testing.TB) (string, []row) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "ace.xlsx")
 	when := time.Date(2023, 4, 1, 0, 0, 0, 0, time.UTC)
-	err := sheetstest.WriteXLSX(path,
-		sheetstest.Sheet{Name: "Introduction", Rows: [][]any{{"About"}}},
-		sheetstest.Sheet{Name: "Activity Data 2024", Rows: [][]any{
+	err := sheetwrite.WriteXLSX(path,
+		sheetwrite.Sheet{Name: "Introduction", Rows: [][]any{{"About"}}},
+		sheetwrite.Sheet{Name: "Activity Data 2024", Rows: [][]any{
 			{"Library Details", "Library Authority", "Total Active Members", "Date", "Share", "Open"},
-			{"Barbican", "City of London", 16616, when, sheetstest.Percent(0.25), true},
+			{"Barbican", "City of London", 16616, when, sheetwrite.Percent(0.25), true},
 			{},
 			{"Barnet", "Barnet", 35.037, when.Add(90 * time.Minute), nil, false},
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, []row{
+		r(1, S("Library Details"), S("Library Authority"), S("Total Active Members"), S("Date"), S("Share"), S("Open")),
+		r(2, S("Barbican"), S("City of London"), N("16616"), D("2023-04-01"), N("0.25"), B("TRUE")),
+		r(4, S("Barnet"), S("Barnet"), N("35.037"), D("2023-04-01T01:30:00"), blank, B("FALSE")),
+	}
+}
+
+func TestXLSXWrittenByExcelize(t *testing.T) {
+	path, want := writeExcelizeWorkbook(t)
 	wb, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -149,11 +169,7 @@ func TestXLSXWrittenByExcelize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compareRows(t, got, []row{
-		r(1, S("Library Details"), S("Library Authority"), S("Total Active Members"), S("Date"), S("Share"), S("Open")),
-		r(2, S("Barbican"), S("City of London"), N("16616"), D("2023-04-01"), N("0.25"), B("TRUE")),
-		r(4, S("Barnet"), S("Barnet"), N("35.037"), D("2023-04-01T01:30:00"), blank, B("FALSE")),
-	})
+	compareRows(t, got, want)
 }
 
 func TestXLSXOnDisk(t *testing.T) {

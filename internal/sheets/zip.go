@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cornerstone-data/cornerstone/internal/filetype"
 )
 
 // zipPkg is a zip package (ODS or XLSX) whose entries are found by their
@@ -38,9 +40,9 @@ func openZip(f file, size int64, b *base) (Workbook, error) {
 		}
 		mime := strings.TrimSpace(string(data))
 		switch {
-		case strings.HasPrefix(mime, "application/vnd.oasis.opendocument.spreadsheet"):
+		case strings.HasPrefix(mime, filetype.SpreadsheetMimetype):
 			return openODS(f, pkg, b)
-		case strings.HasPrefix(mime, "application/vnd.oasis.opendocument."):
+		case strings.HasPrefix(mime, filetype.OpenDocumentMimetype):
 			return nil, fmt.Errorf("%w: OpenDocument file of type %q, not a spreadsheet", ErrUnsupported, mime)
 		}
 	}

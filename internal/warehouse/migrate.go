@@ -14,8 +14,9 @@ import (
 var migrations embed.FS
 
 // migrate applies every embedded migration not yet recorded in meta.schema_migrations, each in its
-// own transaction, in file-name order (NNNN_name.sql).
-func (db *DB) migrate(ctx context.Context) error {
+// own transaction, in file-name order (NNNN_name.sql), then creates the tables that do not exist,
+// in one transaction.
+func (db *DB) migrate(ctx context.Context, tables []Table) error {
 	if _, err := db.sql.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS meta;
 		CREATE TABLE IF NOT EXISTS meta.schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ DEFAULT current_timestamp)`); err != nil {
 		return fmt.Errorf("creating meta.schema_migrations: %w", err)
@@ -53,6 +54,31 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("applying migration %s: %w", base, err)
 		}
+	}
+	return db.createMissing(ctx, tables)
+}
+
+// createMissing creates each table that does not exist yet, all in one transaction.
+func (db *DB) createMissing(ctx context.Context, tables []Table) error {
+	if len(tables) == 0 {
+		return nil
+	}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for _, t := range tables {
+			ok, err := tx.TableExists(ctx, t.Schema, t.Name)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				if err := tx.EnsureTable(ctx, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("creating the declared tables: %w", err)
 	}
 	return nil
 }

@@ -37,6 +37,10 @@ type Options struct {
 	Threads int
 	// TempDir is where DuckDB spills; empty keeps DuckDB's default (beside the database).
 	TempDir string
+	// Tables are created, empty, when a read-write open migrates the warehouse and they do not
+	// exist yet (the raw tables of every registered source). A table that exists is left as it
+	// is: a load widens its own tables (Tx.EnsureTable) and reports a changed column type there.
+	Tables []Table
 }
 
 // DB is an open warehouse. It is safe for concurrent use; Close releases the file and the lock.
@@ -110,7 +114,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, db.openError(err)
 	}
 	if !db.readOnly {
-		if err := db.migrate(ctx); err != nil {
+		if err := db.migrate(ctx, opts.Tables); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("opening warehouse %s: %w", opts.Path, err)
 		}

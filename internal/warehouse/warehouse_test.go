@@ -104,6 +104,37 @@ func TestEnsureTableEvolves(t *testing.T) {
 	}
 }
 
+// Options.Tables are created empty when the warehouse is migrated; one that exists is left as it
+// is (its rows kept, a changed declaration not applied: that is the load's EnsureTable's job).
+func TestOpenCreatesDeclaredTables(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	open := func(tables ...Table) *DB {
+		t.Helper()
+		db, err := Open(ctx, Options{Path: path, Command: "test", Tables: tables})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open(people)
+	if _, err := db.Exec(ctx, `INSERT INTO raw.people VALUES ('Ada', 1)`); err != nil {
+		t.Fatalf("people not created: %v", err)
+	}
+	db.Close()
+	changed := Table{Schema: "raw", Name: "people", Columns: []Column{{Name: "n", Type: "VARCHAR"}}}
+	places := Table{Schema: "raw", Name: "places", Columns: []Column{{Name: "name", Type: "VARCHAR"}}}
+	db = open(changed, places)
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM raw.people WHERE name = 'Ada' AND n = 1`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("people after a second open: %d rows (%v); want Ada kept", n, err)
+	}
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM raw.places`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("places: %d rows (%v); want created empty", n, err)
+	}
+}
+
 func TestIdent(t *testing.T) {
 	if got := Ident(`a"b`); got != `"a""b"` {
 		t.Fatal(got)

@@ -14,7 +14,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/pipeline"
-	"github.com/cornerstone-data/cornerstone/queries"
+	"github.com/cornerstone-data/cornerstone/pipeline/models"
 	"github.com/cornerstone-data/cornerstone/reports/site"
 	"github.com/cornerstone-data/cornerstone/sources"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
@@ -27,7 +27,7 @@ type Env struct {
 	Fetch    *fetch.Client
 	Landing  *landing.Zone
 	Progress progress.Reporter
-	Settings map[string]map[string]any
+	Settings map[string]any // each source's decoded settings, by id (Settings)
 	Demo     bool
 	Workers  int
 }
@@ -58,7 +58,7 @@ type Job struct {
 }
 
 // Validate checks a job before anything runs.
-func (j Job) Validate(p *queries.Project) error {
+func (j Job) Validate(p *models.Project) error {
 	if j.Ingest.From != "" && len(j.Sources) != 1 {
 		return fmt.Errorf("--from needs exactly one source, got %d", len(j.Sources))
 	}
@@ -108,7 +108,7 @@ func (r *Result) changed() bool {
 // the outcome. The returned error is about the plan itself (bad job, ledger unavailable); step
 // failures are in the Result's Report.
 func Execute(ctx context.Context, env *Env, job Job) (*Result, error) {
-	project, err := queries.Default()
+	project, err := models.Default()
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func ingestCosts(ctx context.Context, env *Env) (map[string]time.Duration, error
 const ReportStepID = "report"
 
 // Steps returns the graph of steps for a job.
-func Steps(ctx context.Context, env *Env, job Job, project *queries.Project, runID int64, res *Result) ([]pipeline.Step, error) {
+func Steps(ctx context.Context, env *Env, job Job, project *models.Project, runID int64, res *Result) ([]pipeline.Step, error) {
 	var steps []pipeline.Step
 	ids := append([]string{}, job.Sources...)
 	sort.Strings(ids)
@@ -219,24 +219,25 @@ func Steps(ctx context.Context, env *Env, job Job, project *queries.Project, run
 		}
 		steps = append(steps, step)
 	}
-	var models []string
+	var names []string
 	switch {
 	case !job.Build:
-		models = []string{} // not nil: Steps reads nil as every model
+		names = []string{} // not nil: Steps reads nil as every model
 	case len(job.Models) > 0:
-		models = job.Models
+		names = job.Models
 	case job.AllModels:
-		models = project.Names()
+		names = project.Names()
 	default:
-		models = project.WithUpstream(project.Downstream(ingested))
-		if models == nil {
-			models = []string{}
+		names = project.WithUpstream(project.Downstream(ingested))
+		if names == nil {
+			names = []string{}
 		}
 	}
-	builder := &queries.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB)}
+	builder := &models.Builder{DB: env.DB, RunID: runID, Full: job.FullBuild, Freshness: freshness(env.DB),
+		Loaded: func(ctx context.Context, table string) (bool, error) { return sources.Loaded(ctx, env.DB, table) }}
 	var modelSteps []pipeline.Step
 	if job.Build {
-		modelSteps = project.Steps(builder, models, func(table string) (string, bool) {
+		modelSteps = project.Steps(builder, names, func(table string) (string, bool) {
 			id, ok := producer[table]
 			return id, ok
 		})

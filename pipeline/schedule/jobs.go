@@ -80,7 +80,7 @@ func (s *Scheduler) attempt(e *Entry) (transient bool) {
 // the site; then sends the run's notifications and checks the source's freshness.
 func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (transient bool) {
 	env := &plan.Env{DB: db, Fetch: s.opts.Fetch, Landing: s.opts.Landing, Progress: s.opts.Progress,
-		Settings: s.cfg.Settings(), Workers: 1}
+		Settings: s.settings, Workers: 1}
 	job := plan.Job{Command: e.Command(), Sources: []string{e.Source}, Build: true,
 		Report: s.opts.Out != "", Out: s.opts.Out, Site: s.opts.Site, OnlyIfChanged: s.previousOK(ctx, db, e)}
 	res, err := plan.Execute(ctx, env, job)

@@ -31,7 +31,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +41,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/notify"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
+	"github.com/cornerstone-data/cornerstone/pipeline/plan"
 	"github.com/cornerstone-data/cornerstone/reports/site"
 	"github.com/cornerstone-data/cornerstone/sources"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
@@ -104,9 +104,10 @@ type Entry struct {
 
 // Scheduler runs the jobs. Make one with New; Run it once.
 type Scheduler struct {
-	opts    Options
-	cfg     *config.Config
-	entries []*Entry
+	opts     Options
+	cfg      *config.Config
+	settings map[string]any // the sources' decoded settings (plan.Settings)
+	entries  []*Entry
 	// Skipped lists enabled sources that have no schedule (neither a default nor configured).
 	Skipped []string
 
@@ -116,8 +117,8 @@ type Scheduler struct {
 }
 
 // New checks every schedule and builds the jobs: one per enabled source with a schedule, and
-// "prune" when retention is on. Unknown source ids in the config and bad specs are reported
-// together, wrapped in ErrBadSchedule.
+// "prune" when retention is on. Unknown source ids and bad settings in the config (plan.Settings)
+// and bad specs are reported together, wrapped in ErrBadSchedule.
 func New(opts Options) (*Scheduler, error) {
 	if opts.Config == nil || opts.Open == nil || opts.Landing == nil {
 		return nil, errors.New("schedule: Config, Open and Landing are required")
@@ -133,16 +134,11 @@ func New(opts Options) (*Scheduler, error) {
 	}
 	s := &Scheduler{opts: opts, cfg: opts.Config, sem: make(chan struct{}, 1)}
 	var errs []error
-	ids := make([]string, 0, len(s.cfg.Sources))
-	for id := range s.cfg.Sources {
-		ids = append(ids, id)
+	settings, err := plan.Settings(opts.Config) // unknown source ids, bad settings
+	if err != nil {
+		errs = append(errs, err)
 	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if _, err := sources.Lookup(id); err != nil {
-			errs = append(errs, fmt.Errorf("sources.%s: %w", id, err))
-		}
-	}
+	s.settings = settings
 	for _, src := range sources.All() {
 		info := src.Info()
 		spec := s.cfg.Source(info.ID)

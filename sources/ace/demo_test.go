@@ -1,19 +1,25 @@
 package ace_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/cornerstone-data/cornerstone/internal/demo"
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/sources"
+	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/funding/fundingtest"
+	"github.com/cornerstone-data/cornerstone/sources/sourcestest"
 )
 
-// demoEnv serves the demo sample on loopback at the publishers' URLs and loads the register.
-func demoEnv(t *testing.T) *fundingtest.Env {
+// serveDemo serves the demo sample on loopback at the publishers' URLs and returns the mirror URL.
+func serveDemo(t *testing.T) string {
 	t.Helper()
 	sample, err := demo.Generate()
 	if err != nil {
@@ -24,7 +30,13 @@ func demoEnv(t *testing.T) *fundingtest.Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	e := fundingtest.New(t, srv.URL)
+	return srv.URL
+}
+
+// demoEnv serves the demo sample and loads the register.
+func demoEnv(t *testing.T) *fundingtest.Env {
+	t.Helper()
+	e := fundingtest.New(t, serveDemo(t))
 	e.Ingest("la-register", sources.Options{})
 	return e
 }
@@ -85,4 +97,62 @@ func TestDiscoverFailsWithoutLinks(t *testing.T) {
 	if !errors.Is(err, sources.ErrNothingPublished) || !strings.Contains(err.Error(), "2023-26-investment-programme-data") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// Discovery has no side effects: the funding sources' Discover, which used to create the family's
+// raw tables, leaves a warehouse that was not migrated with them exactly as it was.
+func TestFundingDiscoveryWritesNothing(t *testing.T) {
+	mirror := serveDemo(t)
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fc, err := fetch.New(fetch.Spec{Retries: -1, Mirror: mirror})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := &sources.Env{DB: db, Fetch: fc}
+	before := sourcestest.Stats(t, env)
+	for _, id := range []string{"ace-investment-programme", "ace-project-grants", "threesixtygiving"} {
+		src, err := sources.Lookup(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rels, err := src.Discover(ctx, env); err != nil || len(rels) == 0 {
+			t.Fatalf("%s: %d releases, %v", id, len(rels), err)
+		}
+	}
+	sourcestest.Unchanged(t, before, sourcestest.Stats(t, env))
+}
+
+// The funding family is loaded together: before any funding source loads, none of the three raw
+// tables counts as loaded (though the migration created them all); after project grants alone,
+// all three do, so core.funding_awards builds from what there is.
+func TestFundingFamilyIsLoadedTogether(t *testing.T) {
+	e := demoEnv(t)
+	family := []string{"raw.ace_investment_programme", "raw.ace_project_grants", "raw.threesixtygiving_grants"}
+	loaded := func() []bool {
+		var out []bool
+		for _, tbl := range family {
+			ok, err := sources.Loaded(context.Background(), e.DB, tbl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, ok)
+		}
+		return out
+	}
+	if got := loaded(); slices.Contains(got, true) {
+		t.Fatalf("before any funding load: loaded %v, want none", got)
+	}
+	if ok, err := sources.Loaded(context.Background(), e.DB, "raw.la_register"); err != nil || !ok {
+		t.Errorf("the register, loaded by demoEnv: %v %v", ok, err)
+	}
+	e.Ingest("ace-project-grants", sources.Options{})
+	if got := loaded(); slices.Contains(got, false) {
+		t.Fatalf("after project grants: loaded %v, want all", got)
+	}
+	e.Build("core.funding_awards")
 }

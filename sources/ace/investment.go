@@ -79,6 +79,7 @@ func (InvestmentProgramme) Info() sources.Info {
 		Licence:   Licence,
 		Homepage:  InvestmentPage,
 		Tables:    []warehouse.Table{funding.InvestmentProgrammeTable},
+		Family:    funding.Family,
 		Cadence: sources.Cadence{Every: "irregular", Months: []time.Month{time.November}, Grace: 3 * 365 * 24 * time.Hour,
 			Note: "a new programme every three to four years (offers announced in November); the data file is corrected in between"},
 		Schedule: "0 6 * * 1",
@@ -88,9 +89,6 @@ func (InvestmentProgramme) Info() sources.Info {
 // Discover reads the data page and returns its first /media/ link, which is the data xlsx (ACE has
 // no API). The vintage is left to Identify (the file's Last-Modified date, else its offer date).
 func (InvestmentProgramme) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	if err := funding.Prepare(ctx, env.DB); err != nil {
-		return nil, err
-	}
 	links, err := aceMediaLinks(ctx, env.Fetch, InvestmentPage)
 	if err != nil {
 		return nil, err
@@ -264,9 +262,6 @@ func ipColumns(file, sheet string, header []sheets.Cell) (ipLayout, error) {
 func (InvestmentProgramme) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
-		return err
-	}
-	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
 	w, err := ld.Writer(ctx, funding.InvestmentProgrammeTable.Name)

@@ -166,7 +166,7 @@ func TestInvestmentProgrammeBadCell(t *testing.T) {
 		t.Errorf("message does not name the file and cell: %v", err)
 	}
 	var n int
-	e.Scalar(&n, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'ace_investment_programme'`)
+	e.Scalar(&n, `SELECT count(*) FROM raw.ace_investment_programme`)
 	if n != 0 {
 		t.Errorf("a failed load left raw.ace_investment_programme behind")
 	}

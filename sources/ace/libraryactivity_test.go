@@ -12,7 +12,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/demo"
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -39,10 +39,10 @@ func activityFixture(t testing.TB, rows ...map[string]any) string {
 		data = append(data, row)
 	}
 	path := filepath.Join(t.TempDir(), "Libraries Activity Data 2023-24 FINAL.xlsx")
-	if err := sheetstest.WriteXLSX(path,
-		sheetstest.Sheet{Name: "Introduction", Rows: [][]any{{"test"}}},
-		sheetstest.Sheet{Name: "Field definitions and notes", Rows: [][]any{{"Field definitions "}, {"Active users", "text"}}},
-		sheetstest.Sheet{Name: "Activity Data 2024", Rows: data}); err != nil {
+	if err := sheetwrite.WriteXLSX(path,
+		sheetwrite.Sheet{Name: "Introduction", Rows: [][]any{{"test"}}},
+		sheetwrite.Sheet{Name: "Field definitions and notes", Rows: [][]any{{"Field definitions "}, {"Active users", "text"}}},
+		sheetwrite.Sheet{Name: "Activity Data 2024", Rows: data}); err != nil {
 		t.Fatal(err)
 	}
 	return path

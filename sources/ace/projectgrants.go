@@ -59,6 +59,7 @@ func (ProjectGrants) Info() sources.Info {
 		Licence:   Licence,
 		Homepage:  ProjectGrantsPage,
 		Tables:    []warehouse.Table{funding.ProjectGrantsTable},
+		Family:    funding.Family,
 		Cadence: sources.Cadence{Every: "quarterly", Grace: 120 * 24 * time.Hour,
 			Note: "award data published in periodic workbooks, updated a few times a year"},
 		Schedule: "0 6 * * 2",
@@ -69,9 +70,6 @@ func (ProjectGrants) Info() sources.Info {
 // Discover returns one release per workbook linked from the data page (/media/ links to xlsx
 // files), each its own dataset named from the link text.
 func (ProjectGrants) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	if err := funding.Prepare(ctx, env.DB); err != nil {
-		return nil, err
-	}
 	links, err := aceMediaLinks(ctx, env.Fetch, ProjectGrantsPage)
 	if err != nil {
 		return nil, err
@@ -159,9 +157,6 @@ type pgRow struct {
 func (ProjectGrants) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
-		return err
-	}
-	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
 	w, err := ld.Writer(ctx, funding.ProjectGrantsTable.Name)

@@ -5,15 +5,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 )
 
 // visitsFixture is a visits workbook in the real layout: title rows, the header on row 4, the DCMS
 // total first, group rows followed by their sites, a revised cell stored as text, a column
 // header carrying [r], a Notes column naming cells, and the archive sheets with their Month
 // column, x markers, a non-breaking space and the financial year running total.
-func visitsFixture() []sheetstest.Sheet {
-	return []sheetstest.Sheet{
+func visitsFixture() []sheetwrite.Sheet {
+	return []sheetwrite.Sheet{
 		{Name: "Cover_sheet", Rows: [][]any{{"DCMS-sponsored museums and galleries monthly visits"}}},
 		{Name: "Notes", Rows: [][]any{{"Notes related to the data in this spreadsheet"}, {"Note number ", "Note text "}, {1, "Caution"}}},
 		{Name: "1a", Rows: [][]any{
@@ -52,8 +52,8 @@ func visitsFixture() []sheetstest.Sheet {
 }
 
 // indicatorsFixture is an annual performance indicators workbook in the real layout.
-func indicatorsFixture() []sheetstest.Sheet {
-	return []sheetstest.Sheet{
+func indicatorsFixture() []sheetwrite.Sheet {
+	return []sheetwrite.Sheet{
 		{Name: "Cover_sheet", Rows: [][]any{{"DCMS-Sponsored Museums and Galleries Annual Performance Indicators 2023/24"}}},
 		{Name: "1", Rows: [][]any{
 			{"Table 1: Total annual visitor figures to the DCMS-sponsored museum and galleries, split by museum 2008/09 - 2023/24 [note 1]"},
@@ -89,9 +89,9 @@ func indicatorsFixture() []sheetstest.Sheet {
 
 // participationFixture is a Participation Survey workbook: a national table the reader must leave
 // alone and a local-authority table in the layout three pipelines read from the 2023-24 tables.
-func participationFixture() []sheetstest.Sheet {
+func participationFixture() []sheetwrite.Sheet {
 	y := "2023/24"
-	return []sheetstest.Sheet{
+	return []sheetwrite.Sheet{
 		{Name: "Table_A1", Rows: [][]any{{"Table A1: Adult engagement with the arts"}, {""}, {""}, {""},
 			{"Question", "Response Breakdown ", "Percentage of respondents " + y, "Percentage of respondents " + y + " Lower estimate", "Percentage of respondents " + y + " Upper estimate", y + " No. of respondents", y + " Base"},
 			{"Engaged with the arts physically in the last 12 months", "Any event", 90, 89.8, 90.2, 157205, 171748}}},
@@ -109,19 +109,19 @@ func participationFixture() []sheetstest.Sheet {
 }
 
 // writeFixture writes sheets to a temporary ODS file.
-func writeFixture(t testing.TB, name string, sh []sheetstest.Sheet) string {
+func writeFixture(t testing.TB, name string, sh []sheetwrite.Sheet) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if err := sheetstest.WriteODS(p, sh...); err != nil {
+	if err := sheetwrite.WriteODS(p, sh...); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
 // fixtureBytes returns sheets as ODS bytes (fuzz seeds).
-func fixtureBytes(t testing.TB, sh []sheetstest.Sheet) []byte {
+func fixtureBytes(t testing.TB, sh []sheetwrite.Sheet) []byte {
 	t.Helper()
-	b, err := sheetstest.ODS(sh...)
+	b, err := sheetwrite.ODS(sh...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -132,7 +132,7 @@ func TestVisitsBadInputNamesTheCell(t *testing.T) {
 		t.Fatalf("err = %v, want a cell error at 2a!C5", err)
 	}
 
-	n, err := readVisits(bg, writeFixture(t, "none.ods", []sheetstest.Sheet{{Name: "Sheet1", Rows: [][]any{{"a", "b"}}}}), "none.ods", (&collector{want: len(VisitsTable.Columns)}).emit)
+	n, err := readVisits(bg, writeFixture(t, "none.ods", []sheetwrite.Sheet{{Name: "Sheet1", Rows: [][]any{{"a", "b"}}}}), "none.ods", (&collector{want: len(VisitsTable.Columns)}).emit)
 	if !errors.As(err, &le) || n != 0 || le.Sheet != "Sheet1" || le.Expected != "Museum Name" {
 		t.Fatalf("a workbook without a visits table: n=%d err=%v, want a layout error naming Sheet1 and Museum Name", n, err)
 	}

@@ -1,18 +1,16 @@
 // Package funding declares the raw tables that core.funding_awards reads: the Arts Council England
 // Investment Programme and National Lottery Project Grants (sources/ace) and 360Giving grants
-// (sources/threesixtygiving). Each funding source declares its own table in Info and, when it
-// runs, creates its siblings empty (Prepare in Discover, EnsureSiblings in Load for --from files),
-// so the model builds as soon as any funding source has loaded rather than waiting for all three.
+// (sources/threesixtygiving). Each funding source declares its own table in Info and the Family
+// they share, so the model builds as soon as any funding source has loaded rather than waiting for
+// all three (sources.Loaded); the warehouse creates all three tables when it is migrated.
 package funding
 
 import (
-	"context"
-	"fmt"
-	"time"
-
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
-	"github.com/cornerstone-data/cornerstone/sources"
 )
+
+// Family is the sources.Info.Family of the funding sources.
+const Family = "funding"
 
 // InvestmentProgrammeTable is raw.ace_investment_programme: one row per organisation as published.
 var InvestmentProgrammeTable = warehouse.Table{Schema: "raw", Name: "ace_investment_programme",
@@ -94,48 +92,3 @@ var GrantsTable = warehouse.Table{Schema: "raw", Name: "threesixtygiving_grants"
 		{Name: "last_modified", Type: "VARCHAR"},
 		{Name: "publisher_org_id", Type: "VARCHAR", Doc: "publisher.org_id of the registry entry (empty for --from files)"},
 	}}
-
-// Tables are every table core.funding_awards reads.
-var Tables = []warehouse.Table{InvestmentProgrammeTable, ProjectGrantsTable, GrantsTable}
-
-// EnsureSiblings creates the funding raw tables that do not exist yet, empty, inside the load's
-// transaction, so core.funding_awards can be built from whichever funding sources have loaded.
-func EnsureSiblings(ctx context.Context, ld *sources.Loader) error {
-	for _, t := range Tables {
-		if err := ld.Tx().EnsureTable(ctx, sources.WithLineage(t)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// Prepare creates the funding raw tables that do not exist yet, each in its own short transaction,
-// outside any load. Funding sources call it from Discover, so that by the time their loads run the
-// tables exist and no load transaction creates one (two concurrent transactions creating the same
-// table conflict). A conflict with another source preparing the same table is retried.
-func Prepare(ctx context.Context, db *warehouse.DB) error {
-	for _, t := range Tables {
-		t := sources.WithLineage(t)
-		var err error
-		for attempt := range 5 {
-			if err = db.Update(ctx, func(tx *warehouse.Tx) error { return tx.EnsureTable(ctx, t) }); err == nil {
-				break
-			}
-			var n int
-			if qerr := db.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`,
-				t.Schema, t.Name).Scan(&n); qerr == nil && n > 0 {
-				err = nil
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("preparing %s: %w", t, err)
-		}
-	}
-	return nil
-}

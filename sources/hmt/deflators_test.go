@@ -17,7 +17,7 @@ import (
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/demo"
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 	"github.com/cornerstone-data/cornerstone/sources"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/hmt"
@@ -49,7 +49,7 @@ func demoFile(t testing.TB, name string) string {
 // workbook writes rows as a one-sheet XLSX named name and returns its path.
 func workbook(t testing.TB, name string, rows [][]any) string {
 	t.Helper()
-	b, err := demo.XLSX(sheetstest.Sheet{Name: "Table", Rows: rows})
+	b, err := demo.XLSX(sheetwrite.Sheet{Name: "Table", Rows: rows})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +172,9 @@ func TestReadLayouts(t *testing.T) {
 			{nil, nil, "GDP deflator", nil, "Money GDP"},
 			{nil, "Financial year", "Index", "per cent change on previous year", "£ million"},
 			{nil, "2021-22", 95.0, "", 2_300_000},
-			{nil, "2022-23", 100.0, sheetstest.Percent(0.05263), 2_500_000},
+			{nil, "2022-23", 100.0, sheetwrite.Percent(0.05263), 2_500_000},
 			{nil, "Forecast"},
-			{nil, "2023-24", 103.0, sheetstest.Percent(0.03), "2,650,000"},
+			{nil, "2023-24", 103.0, sheetwrite.Percent(0.03), "2,650,000"},
 			{},
 			{"Source: HM Treasury"},
 		},

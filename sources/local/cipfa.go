@@ -92,6 +92,15 @@ func (Neighbours) Info() sources.Info {
 	}
 }
 
+// NeighboursSettings are the source's settings ([sources.cipfa-neighbours.settings]).
+type NeighboursSettings struct {
+	// File is a nearest-neighbours CSV read on every run.
+	File string `toml:"file"`
+}
+
+// NewSettings returns the settings struct the config is decoded into (sources.Configurable).
+func (Neighbours) NewSettings() any { return &NeighboursSettings{} }
+
 // OnDemand marks the source as import-only: discovery finding nothing is not a failure.
 func (Neighbours) OnDemand() bool { return true }
 
@@ -99,7 +108,7 @@ func (Neighbours) OnDemand() bool { return true }
 // nothing to discover (the lists are licensed and never downloaded): it says so and returns no
 // release.
 func (Neighbours) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	path, _ := env.Settings["cipfa-neighbours"]["file"].(string)
+	path := sources.SettingsOf[NeighboursSettings](env, "cipfa-neighbours").File
 	if path == "" {
 		if env.Progress != nil {
 			env.Progress.Logf("cipfa-neighbours is import-only (CIPFA's lists are licensed): load a list with `cornerstone ingest cipfa-neighbours --from FILE` (template: `cornerstone template cipfa-neighbours`) or set file = \"PATH\" under [sources.cipfa-neighbours.settings] in the config")

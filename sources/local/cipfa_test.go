@@ -151,13 +151,13 @@ func TestNeighboursImportOnly(t *testing.T) {
 		t.Fatalf("no setting: %v %+v", err, res)
 	}
 	path := neighboursFile(t, "nn.csv", neighboursHeader+"E09000003,E09000005,1,CIPFA NN 2019,LB Barnet\n")
-	env.Settings = map[string]map[string]any{"cipfa-neighbours": {"file": path}}
+	env.Settings = map[string]any{"cipfa-neighbours": &local.NeighboursSettings{File: path}}
 	res, err = sources.Ingest(context.Background(), env, local.Neighbours{}, sources.Options{})
 	if err != nil || len(res.Loads) != 1 || res.Loads[0].Status != sources.StatusLoaded ||
 		res.Loads[0].Release.Title != "CIPFA nearest neighbours (CIPFA NN 2019) for 1 councils, licensed to LB Barnet" {
 		t.Fatalf("file setting: %v %+v", err, res)
 	}
-	env.Settings["cipfa-neighbours"]["file"] = filepath.Join(t.TempDir(), "missing.csv")
+	env.Settings["cipfa-neighbours"] = &local.NeighboursSettings{File: filepath.Join(t.TempDir(), "missing.csv")}
 	if _, err := sources.Ingest(context.Background(), env, local.Neighbours{}, sources.Options{}); err == nil || !strings.Contains(err.Error(), "missing.csv") {
 		t.Fatalf("missing file: %v", err)
 	}

@@ -125,6 +125,19 @@ func (InvestmentReturns) Info() sources.Info {
 	}
 }
 
+// InvestmentSettings are the source's settings ([sources.local-investment-returns.settings]).
+type InvestmentSettings struct {
+	// Dir is a folder whose *.csv returns are loaded on every run.
+	Dir string `toml:"dir"`
+	// Inbox is Dir under the name local-returns uses (Dir wins when both are set).
+	Inbox string `toml:"inbox"`
+	// URLs are returns published on the web, loaded on every run.
+	URLs []string `toml:"urls"`
+}
+
+// NewSettings returns the settings struct the config is decoded into (sources.Configurable).
+func (InvestmentReturns) NewSettings() any { return &InvestmentSettings{} }
+
 // OnDemand marks returns as submitted, not published: none waiting is not a failure.
 func (InvestmentReturns) OnDemand() bool { return true }
 
@@ -140,14 +153,11 @@ var investmentSupersession = sources.Supersession{Table: InvestmentTable.Name,
 // Discover lists the returns in the configured folder ("dir") and URLs ("urls"); in a demo run with
 // neither, the demo sample's two returns.
 func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	settings := map[string]any{}
-	if env.Settings != nil && env.Settings[InvestmentTemplate.Source] != nil {
-		settings = env.Settings[InvestmentTemplate.Source]
-	}
+	settings := sources.SettingsOf[InvestmentSettings](env, InvestmentTemplate.Source)
 	var out []sources.Release
-	dir, _ := settings["dir"].(string)
+	dir := settings.Dir
 	if dir == "" {
-		dir, _ = settings["inbox"].(string) // the name local-returns uses
+		dir = settings.Inbox // the name local-returns uses
 	}
 	if dir != "" {
 		names, err := filepath.Glob(filepath.Join(dir, "*.csv"))
@@ -159,17 +169,7 @@ func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sour
 			out = append(out, sources.Release{Assets: []sources.Asset{{Path: n, Name: filepath.Base(n), Kind: fetch.KindCSV}}})
 		}
 	}
-	var urls []string
-	switch v := settings["urls"].(type) {
-	case []any:
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				urls = append(urls, s)
-			}
-		}
-	case []string:
-		urls = v
-	}
+	urls := settings.URLs
 	if len(urls) == 0 && len(out) == 0 && env.Demo {
 		urls = []string{DemoInvestmentURL, DemoSecondInvestmentURL}
 	}

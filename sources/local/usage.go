@@ -145,6 +145,15 @@ func (Returns) Info() sources.Info {
 	}
 }
 
+// ReturnsSettings are the source's settings ([sources.local-returns.settings]).
+type ReturnsSettings struct {
+	// Inbox is a folder whose CSV returns are loaded on every run.
+	Inbox string `toml:"inbox"`
+}
+
+// NewSettings returns the settings struct the config is decoded into (sources.Configurable).
+func (Returns) NewSettings() any { return &ReturnsSettings{} }
+
 // OnDemand marks returns as submitted, not published: an empty inbox is not a failure.
 func (Returns) OnDemand() bool { return true }
 
@@ -162,7 +171,7 @@ var usageSupersession = sources.Supersession{Table: ReturnsTable.Name,
 // Discover lists the CSV files in the inbox folder (setting `inbox`), one release each, oldest
 // file first. Without an inbox it finds nothing: returns come with --from.
 func (Returns) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	dir, _ := env.Settings["local-returns"]["inbox"].(string)
+	dir := sources.SettingsOf[ReturnsSettings](env, "local-returns").Inbox
 	if dir == "" {
 		return nil, nil
 	}

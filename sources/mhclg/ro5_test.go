@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/cornerstone-data/cornerstone/internal/demo"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -40,7 +40,7 @@ var fixtureMarkers = map[[3]int]any{
 	{1, 2, 0}:  "..",
 	{1, 3, 4}:  "-",
 	{3, 1, 2}:  "[c]",
-	{3, 13, 6}: sheetstest.Err("#N/A"),
+	{3, 13, 6}: sheetwrite.Err("#N/A"),
 }
 
 var markerReasons = map[string]string{
@@ -73,7 +73,7 @@ func writeFixture(t testing.TB, dir, layout, format, year string, split bool, re
 				for m := range cells {
 					cells[m] = fixtureValue(ai, si, m)
 					if v, ok := fixtureMarkers[[3]int{ai, si, m}]; ok {
-						if _, isErr := v.(sheetstest.Err); !isErr || format != "xlsx" {
+						if _, isErr := v.(sheetwrite.Err); !isErr || format != "xlsx" {
 							cells[m] = v
 						}
 					}
@@ -162,7 +162,7 @@ func TestRO5LayoutsCellByCell(t *testing.T) {
 							t.Errorf("%s: status %q", where, r.Status)
 						}
 						marker, isMarker := fixtureMarkers[[3]int{ai, si, m}]
-						if _, isErr := marker.(sheetstest.Err); isErr && l.format == "xlsx" {
+						if _, isErr := marker.(sheetwrite.Err); isErr && l.format == "xlsx" {
 							isMarker = false
 						}
 						if isMarker {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/cornerstone-data/cornerstone/internal/demo"
-	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetstest"
+	"github.com/cornerstone-data/cornerstone/internal/sheets/sheetwrite"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -128,8 +128,8 @@ func TestReadTimeSeriesMissingIdentity(t *testing.T) {
 
 func TestReadTSMetadata(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "Revenue_Outturn_metadata.ods")
-	if err := sheetstest.WriteODS(p, sheetstest.Sheet{Name: "Cover", Rows: [][]any{{"Revenue outturn metadata"}}},
-		sheetstest.Sheet{Name: "Metadata", Rows: [][]any{{"Title"}, nil, {"Variable name", "Description"},
+	if err := sheetwrite.WriteODS(p, sheetwrite.Sheet{Name: "Cover", Rows: [][]any{{"Revenue outturn metadata"}}},
+		sheetwrite.Sheet{Name: "Metadata", Rows: [][]any{{"Title"}, nil, {"Variable name", "Description"},
 			{"year_ending", "Year ending"},
 			{"RO5_culhrtarc_net_cur_exp", "RO5 - Culture and heritage - Archives - Net current expenditure"},
 			{"RO5_envcll_tot_exp", "RO5 - Waste collection - Total expenditure"},
@@ -145,7 +145,7 @@ func TestReadTSMetadata(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 	bad := filepath.Join(t.TempDir(), "m.ods")
-	sheetstest.WriteODS(bad, sheetstest.Sheet{Name: "Metadata", Rows: [][]any{{"Varible name", "Description"}, {"RO5_x_empl", "x"}}})
+	sheetwrite.WriteODS(bad, sheetwrite.Sheet{Name: "Metadata", Rows: [][]any{{"Varible name", "Description"}, {"RO5_x_empl", "x"}}})
 	var le *sources.LayoutError
 	if _, err := readTSMetadata(bad, "m.ods"); !errors.As(err, &le) || !strings.Contains(err.Error(), "Varible name") {
 		t.Fatalf("%v", err)

@@ -86,7 +86,7 @@ func TestInfo(t *testing.T, src sources.Source) {
 func Env(t testing.TB) *sources.Env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb")})
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb"), Tables: sources.RawTables()})
 	if err != nil {
 		t.Fatal(err)
 	}

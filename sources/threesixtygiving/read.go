@@ -1,7 +1,6 @@
 package threesixtygiving
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cornerstone-data/cornerstone/internal/filetype"
 )
 
 // Grant is one grant with the standard's fields this source keeps, whatever the file format.
@@ -141,20 +142,20 @@ const (
 	FormatSheet Format = "spreadsheet" // CSV, XLSX, ODS or XLS
 )
 
-// DetectFormat tells a JSON file from a spreadsheet by its first non-space byte.
+// DetectFormat tells a JSON file (its first byte after a BOM and space is { or [) from a
+// spreadsheet, with the detector the fetch layer and the workbook reader use (internal/filetype).
 func DetectFormat(path string) (Format, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("opening %s: %w", path, err)
 	}
 	defer f.Close()
-	head := make([]byte, 512)
+	head := make([]byte, filetype.HeadSize)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
-	b := bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\ufeff")), " \t\r\n")
-	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+	if filetype.Detect(head[:n]) == filetype.JSON {
 		return FormatJSON, nil
 	}
 	return FormatSheet, nil

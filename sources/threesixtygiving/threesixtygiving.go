@@ -78,12 +78,22 @@ func (Source) Info() sources.Info {
 		Licence:   "per dataset, as stated in the 360Giving registry (Open Government Licence v3.0 or CC BY 4.0)",
 		Homepage:  Homepage,
 		Tables:    []warehouse.Table{funding.GrantsTable},
+		Family:    funding.Family,
 		Cadence: sources.Cadence{Every: "monthly", Grace: 90 * 24 * time.Hour,
 			Note: "funders republish their files at their own pace; the registry is checked daily"},
 		Schedule:    "0 7 * * *",
 		TypicalLoad: 60 * time.Second,
 	}
 }
+
+// Settings are the source's settings ([sources.threesixtygiving.settings] in the config).
+type Settings struct {
+	// Funders are org-ids whose datasets are loaded as well as DefaultFunders'.
+	Funders []string `toml:"funders"`
+}
+
+// NewSettings returns the settings struct the config is decoded into (sources.Configurable).
+func (Source) NewSettings() any { return &Settings{} }
 
 // Funders returns the org-ids to load: the defaults plus the configured "funders" setting.
 func Funders(env *sources.Env) []string {
@@ -92,25 +102,10 @@ func Funders(env *sources.Env) []string {
 	for _, f := range out {
 		seen[f] = true
 	}
-	if env != nil && env.Settings != nil {
-		var extra []string
-		switch v := env.Settings[ID]["funders"].(type) {
-		case []string:
-			extra = v
-		case []any:
-			for _, x := range v {
-				if s, ok := x.(string); ok {
-					extra = append(extra, s)
-				}
-			}
-		case string:
-			extra = strings.Split(v, ",")
-		}
-		for _, f := range extra {
-			if f = strings.TrimSpace(f); f != "" && !seen[f] {
-				seen[f] = true
-				out = append(out, f)
-			}
+	for _, f := range sources.SettingsOf[Settings](env, ID).Funders {
+		if f = strings.TrimSpace(f); f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
 		}
 	}
 	return out
@@ -120,9 +115,6 @@ func Funders(env *sources.Env) []string {
 // followed funder: dataset "<org_id>/<identifier>", vintage the registry's modified time, the
 // first distribution's downloadURL as the asset (its format is told from its content).
 func (Source) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
-	if err := funding.Prepare(ctx, env.DB); err != nil {
-		return nil, err
-	}
 	var entries []RegistryEntry
 	if err := env.Fetch.GetJSON(ctx, RegistryURL, &entries); err != nil {
 		return nil, err
@@ -205,9 +197,6 @@ func (Source) Identify(ctx context.Context, rel *sources.Release, files []source
 func (Source) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
-		return err
-	}
-	if err := funding.EnsureSiblings(ctx, ld); err != nil {
 		return err
 	}
 	w, err := ld.BulkWriter(ctx, funding.GrantsTable.Name)

@@ -100,7 +100,7 @@ func TestDiscoverFollowedFundersInEveryFormat(t *testing.T) {
 func TestConfiguredFunderIsAdded(t *testing.T) {
 	_, url := demoServer(t)
 	e := fundingtest.New(t, url)
-	e.Settings = map[string]map[string]any{"threesixtygiving": {"funders": []any{"GB-CHC-9999999"}}}
+	e.Settings = map[string]any{"threesixtygiving": &threesixtygiving.Settings{Funders: []string{"GB-CHC-9999999"}}}
 	if got := threesixtygiving.Funders(e.Env); strings.Join(got, ",") != "GB-CHC-1036733,GB-GOR-PC390,GB-CHC-9999999" {
 		t.Fatalf("funders %q", got)
 	}

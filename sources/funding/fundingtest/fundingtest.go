@@ -1,6 +1,8 @@
 // Package fundingtest runs funding sources end to end in tests: a warehouse in a temporary folder,
 // the real fetch client and landing zone, sources.Ingest, and the SQL models built with their data
-// tests, so tests check what core.funding_awards really holds.
+// tests, so tests check what core.funding_awards really holds. It registers the whole funding
+// family (sources/ace, sources/threesixtygiving), as the binary does: the warehouse creates all
+// their raw tables and core.funding_awards builds as soon as any of them has loaded.
 package fundingtest
 
 import (
@@ -13,10 +15,12 @@ import (
 	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
-	"github.com/cornerstone-data/cornerstone/queries"
+	"github.com/cornerstone-data/cornerstone/pipeline/models"
 	"github.com/cornerstone-data/cornerstone/sources"
+	_ "github.com/cornerstone-data/cornerstone/sources/ace" // the funding family: investment programme, project grants
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
+	_ "github.com/cornerstone-data/cornerstone/sources/threesixtygiving" // the funding family: 360Giving
 )
 
 // Env is a test warehouse with what sources.Ingest needs.
@@ -29,7 +33,7 @@ type Env struct {
 func New(t *testing.T, mirror string) *Env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb")})
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb"), Tables: sources.RawTables()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,9 +77,9 @@ func (e *Env) Register(path string) {
 
 // Build builds the named models and every model they depend on, in order, with their data tests
 // (an error-severity failure fails the test). Models whose inputs are missing are reported.
-func (e *Env) Build(models ...string) {
+func (e *Env) Build(names ...string) {
 	e.T.Helper()
-	p, err := queries.Default()
+	p, err := models.Default()
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -91,14 +95,15 @@ func (e *Env) Build(models ...string) {
 			visit(d)
 		}
 	}
-	for _, n := range models {
+	for _, n := range names {
 		if _, ok := p.Models[n]; !ok {
 			e.T.Fatalf("no model %s", n)
 		}
 		visit(n)
 	}
 	order, _ := p.Order()
-	b := &queries.Builder{DB: e.DB, Full: true}
+	b := &models.Builder{DB: e.DB, Full: true,
+		Loaded: func(ctx context.Context, table string) (bool, error) { return sources.Loaded(ctx, e.DB, table) }}
 	for _, n := range order {
 		if !need[n] {
 			continue
@@ -107,8 +112,8 @@ func (e *Env) Build(models ...string) {
 		if err != nil {
 			e.T.Fatalf("building %s: %v", n, err)
 		}
-		if out.Status == queries.StatusWaiting {
-			for _, want := range models {
+		if out.Status == models.StatusWaiting {
+			for _, want := range names {
 				if want == n {
 					e.T.Fatalf("building %s: %s", n, out.Detail)
 				}

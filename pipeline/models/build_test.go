@@ -1,4 +1,4 @@
-package queries_test
+package models_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/pipeline"
-	"github.com/cornerstone-data/cornerstone/queries"
+	"github.com/cornerstone-data/cornerstone/pipeline/models"
 )
 
 // fixture is a small project: a seed of areas, a core model over a raw table with the tests the
@@ -56,7 +56,7 @@ SELECT * FROM raw.never_loaded
 
 type env struct {
 	db *warehouse.DB
-	p  *queries.Project
+	p  *models.Project
 }
 
 func newEnv(t *testing.T) *env {
@@ -67,7 +67,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	p, err := queries.Load(fixture)
+	p, err := models.Load(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func (e *env) rows(t *testing.T, sql string) {
 // build runs every model through the pipeline runner and returns the results by step id.
 func (e *env) build(t *testing.T) map[string]pipeline.StepResult {
 	t.Helper()
-	b := &queries.Builder{DB: e.db}
+	b := &models.Builder{DB: e.db}
 	g, err := pipeline.NewGraph(e.p.Steps(b, nil, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +121,14 @@ func TestBuildPassesAndStacksUnionParts(t *testing.T) {
 	e.rows(t, good)
 	res := e.build(t)
 	for _, id := range []string{"model:core.visits", "model:marts.visits_total"} {
-		if res[id].State != "ok" || res[id].Status != queries.StatusBuilt {
+		if res[id].State != "ok" || res[id].Status != models.StatusBuilt {
 			t.Fatalf("%s: %+v", id, res[id])
 		}
 	}
-	if r := res["model:marts.missing_part"]; r.Status != queries.StatusWaiting {
+	if r := res["model:marts.missing_part"]; r.Status != models.StatusWaiting {
 		t.Fatalf("missing_part: %+v", r)
 	}
-	if r := res["model:marts.all_parts"]; r.Status != queries.StatusBuilt || !strings.Contains(r.Detail, "without marts.missing_part") {
+	if r := res["model:marts.all_parts"]; r.Status != models.StatusBuilt || !strings.Contains(r.Detail, "without marts.missing_part") {
 		t.Fatalf("union: %+v", r)
 	}
 	if n := e.count(t, "marts.all_parts"); n != 5 {
@@ -136,7 +136,7 @@ func TestBuildPassesAndStacksUnionParts(t *testing.T) {
 	}
 	// Nothing changed: every model is up to date.
 	for id, r := range e.build(t) {
-		if r.Status != queries.StatusUpToDate && r.Status != queries.StatusWaiting {
+		if r.Status != models.StatusUpToDate && r.Status != models.StatusWaiting {
 			t.Errorf("second build: %s %s", id, r.Status)
 		}
 	}
@@ -161,7 +161,7 @@ func TestBrokenFixtureFailsNamedTests(t *testing.T) {
 			e.rows(t, c.rows)
 			res := e.build(t)
 			r := res["model:core.visits"]
-			var tf *queries.TestFailure
+			var tf *models.TestFailure
 			if r.State != "failed" || !errors.As(r.Err, &tf) {
 				t.Fatalf("core.visits: %+v", r)
 			}
@@ -196,7 +196,7 @@ func TestWarnSeverityDoesNotBlock(t *testing.T) {
 	e := newEnv(t)
 	e.rows(t, good+`, (NULL, 2025, 1)`)
 	res := e.build(t)
-	if r := res["model:core.visits"]; r.State != "ok" || r.Status != queries.StatusTestsWarn {
+	if r := res["model:core.visits"]; r.State != "ok" || r.Status != models.StatusTestsWarn {
 		t.Fatalf("core.visits: %+v", r)
 	}
 	if r := res["model:marts.visits_total"]; r.State != "ok" {
@@ -211,7 +211,7 @@ func TestFreshnessTest(t *testing.T) {
 -- test: freshness(some-source)
 SELECT 1 AS x
 `)}}
-	p, err := queries.Load(fs)
+	p, err := models.Load(fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,13 +222,45 @@ SELECT 1 AS x
 	}
 	defer db.Close()
 	for _, status := range []string{"fresh", "stale"} {
-		b := &queries.Builder{DB: db, Full: true, Freshness: func(ctx context.Context, id string) (string, string, error) {
+		b := &models.Builder{DB: db, Full: true, Freshness: func(ctx context.Context, id string) (string, string, error) {
 			return status, id + " is " + status, nil
 		}}
 		_, err := b.Build(ctx, p, p.Models["core.x"])
-		var tf *queries.TestFailure
+		var tf *models.TestFailure
 		if (status == "stale") != errors.As(err, &tf) {
 			t.Fatalf("%s: %v", status, err)
 		}
+	}
+}
+
+// A raw input that exists but is not loaded (the warehouse creates every source's raw tables when
+// it is migrated) holds its models back: they wait, naming it, until Loaded says it is.
+func TestRawInputsWaitUntilLoaded(t *testing.T) {
+	e := newEnv(t)
+	e.rows(t, good)
+	ctx := context.Background()
+	if _, err := (&models.Builder{DB: e.db}).Build(ctx, e.p, e.p.Models["core.areas"]); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	for _, loaded := range []bool{false, true} {
+		b := &models.Builder{DB: e.db, Full: true, Loaded: func(ctx context.Context, table string) (bool, error) {
+			asked = append(asked, table)
+			return loaded, nil
+		}}
+		out, err := b.Build(ctx, e.p, e.p.Models["core.visits"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := models.StatusWaiting
+		if loaded {
+			want = models.StatusBuilt
+		}
+		if out.Status != want || !loaded && !strings.Contains(out.Detail, "raw.visits") {
+			t.Errorf("loaded %v: %s (%s); want %s", loaded, out.Status, out.Detail, want)
+		}
+	}
+	if strings.Join(asked, " ") != "raw.visits raw.visits" {
+		t.Errorf("Loaded asked about %q; want raw.visits only (core.areas is a model)", asked)
 	}
 }

@@ -1,4 +1,4 @@
-package queries
+package models
 
 import (
 	"context"
@@ -63,6 +63,11 @@ type Builder struct {
 	// Freshness rates a source against its release calendar for freshness tests: its status
 	// ("stale" fails the test) and a sentence saying why. Nil: freshness tests pass with a note.
 	Freshness func(ctx context.Context, source string) (status, detail string, err error)
+	// Loaded reports whether a raw input (schema raw) has been loaded; a model waits for the
+	// inputs that have not. The warehouse creates every source's raw tables empty when it is
+	// migrated, so a raw table's existence says nothing (sources.Loaded is the rule). Nil: a raw
+	// table is loaded when it exists.
+	Loaded func(ctx context.Context, table string) (bool, error)
 }
 
 func toDriver(vals []any) []driver.Value {
@@ -414,7 +419,13 @@ func (b *Builder) missingInputs(ctx context.Context, m *Model) ([]string, error)
 	}
 	var missing []string
 	for i, d := range m.Depends {
-		if !have[qualified[i]] {
+		ok := have[qualified[i]]
+		if ok && b.Loaded != nil && strings.HasPrefix(qualified[i], "raw.") {
+			if ok, err = b.Loaded(ctx, qualified[i]); err != nil {
+				return nil, fmt.Errorf("reading whether %s is loaded: %w", d, err)
+			}
+		}
+		if !ok {
 			missing = append(missing, d)
 		}
 	}

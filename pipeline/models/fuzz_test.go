@@ -1,21 +1,22 @@
-package queries
+package models
 
 import (
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/cornerstone-data/cornerstone/queries"
 )
 
 // modelFiles returns the bodies of the project's model files, the fuzz seeds.
 func modelFiles(f *testing.F) []string {
 	f.Helper()
 	var out []string
-	filepath.WalkDir("models", func(p string, d fs.DirEntry, err error) error {
+	fsys := queries.FS()
+	fs.WalkDir(fsys, "models", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".sql") {
-			if b, err := os.ReadFile(p); err == nil {
+			if b, err := fs.ReadFile(fsys, p); err == nil {
 				out = append(out, string(b))
 			}
 		}

@@ -1,10 +1,10 @@
-// Package xlstest writes small legacy Excel 97-2003 (.xls) workbooks for
-// tests: a BIFF8 Workbook stream (globals with a shared string table split
+// Package xlswrite writes small legacy Excel 97-2003 (.xls) workbooks, for
+// the demo sample (internal/demo) and for tests: a BIFF8 Workbook stream (globals with a shared string table split
 // across CONTINUE records when long, number formats, several sheets) in an
 // OLE2 compound file. No Go library writes BIFF8, so this is a minimal
 // writer of the records package sheets reads; Excel and LibreOffice open
 // its output too, but it writes no fonts, styles or printing records.
-package xlstest
+package xlswrite
 
 import (
 	"bytes"
@@ -152,7 +152,7 @@ func (b Book) Stream() ([]byte, error) {
 	for i, sh := range b.Sheets {
 		binary.LittleEndian.PutUint32(w.buf.Bytes()[boundSheets[i]:], uint32(w.buf.Len()))
 		if err := w.sheet(sh, sstIndex, formats, b.Date1904); err != nil {
-			return nil, fmt.Errorf("xlstest: sheet %q: %w", sh.Name, err)
+			return nil, fmt.Errorf("xlswrite: sheet %q: %w", sh.Name, err)
 		}
 	}
 	return w.buf.Bytes(), nil
@@ -375,7 +375,7 @@ func CompoundFile(stream []byte) []byte {
 		nFAT++
 	}
 	if nFAT > 109 {
-		panic("xlstest: workbook too large for a header-only DIFAT")
+		panic("xlswrite: workbook too large for a header-only DIFAT")
 	}
 	dirSector := nStream
 	fat := make([]uint32, nFAT*sectorSize/4)

@@ -1,5 +1,7 @@
-// Package sheetstest writes small spreadsheet files for tests, so that
-// tests of readers built on package sheets need no real published file.
+// Package sheetwrite writes spreadsheet files: the demo sample (internal/demo)
+// publishes its synthetic workbooks with it, and tests of readers built on
+// package sheets write their fixtures with it, so they need no real
+// published file.
 //
 // WriteODS writes an OpenDocument spreadsheet laid out as LibreOffice
 // writes one: every row padded with a run of repeated empty cells to column
@@ -7,7 +9,7 @@
 // WriteXLSX writes an Office Open XML workbook through excelize. ODSPackage
 // and ZipPackage build files from literal XML, for tests that need exact
 // control over the markup.
-package sheetstest
+package sheetwrite
 
 import (
 	"archive/zip"
@@ -176,7 +178,7 @@ func odsCell(v any) (string, error) {
 	case RawODS:
 		return string(v), nil
 	}
-	return "", fmt.Errorf("sheetstest: unsupported cell value %T", v)
+	return "", fmt.Errorf("sheetwrite: unsupported cell value %T", v)
 }
 
 func odsFloat(f float64, typ string) string {
@@ -285,7 +287,7 @@ func WriteXLSX(path string, sheets ...Sheet) error {
 				case int, int64, float64, bool:
 					err = f.SetCellValue(sh.Name, ref, v)
 				default:
-					err = fmt.Errorf("sheetstest: unsupported XLSX cell value %T", v)
+					err = fmt.Errorf("sheetwrite: unsupported XLSX cell value %T", v)
 				}
 				if err != nil {
 					return fmt.Errorf("sheet %q cell %s: %w", sh.Name, ref, err)
