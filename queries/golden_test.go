@@ -28,8 +28,8 @@ package queries_test
 //     - 1) = -0.637037 %.
 //   - core.funding_awards: Ayton Arts Trust's offer is 30000 a year x 3 = 90000; Ceeford Museum's,
 //     made when Ceeford existed, is placed in Ceeford (E07000903) and now in Deeshire (E06000901).
-//   - marts.kpi_values_investment: CS-16 for Ayton 2023-24 is (90000 x 366/1096 for the offer's
-//     days in the year + 50000 x 305/366 for the heritage grant's) / 101000 = 0.710113 £ a head.
+//   - marts.kpi_values_investment: CS-16 for Ayton 2023-24 is (30000, the offer's published annual
+//     figure for the year, + 50000 x 305/366 for the heritage grant's days) / 101000 = 0.709571 £ a head.
 //   - marts.kpi_values_libraries: CS-08 for Northshire 2023-24 is (10000 + 12000 + 1000) visits in
 //     2 of 12 months / 303000 x 1000 = 75.907591; CS-11 is 30300 / 303000 x 100 = 10; CS-12 counts
 //     Ayton Library alone (Beeby Library opens 8 hours a week): 1 / 303000 x 100000 = 0.330033.
