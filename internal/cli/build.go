@@ -23,6 +23,13 @@ inputs are unchanged are left as they are unless --full.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			job := plan.Job{Command: commandLine(cmd, args), Build: true, AllModels: len(args) == 0, Models: args, FullBuild: full}
+			project, err := queries.Default()
+			if err != nil {
+				return err
+			}
+			if err := job.Validate(project); err != nil {
+				return &UsageError{Err: err} // an unknown model, like an unknown source for ingest
+			}
 			return a.execute(cmd.Context(), job, "", false)
 		},
 	}
