@@ -30,6 +30,9 @@ var (
 	ErrLayout = errors.New("unexpected layout")
 	// ErrInvalid means a file has cells that fail validation; see *ValidationError.
 	ErrInvalid = errors.New("invalid input")
+	// ErrNotRegularFile means --from (or a file setting) names a folder, a named pipe, a socket or
+	// a device: only regular files are read, so nothing can block on a pipe with no writer.
+	ErrNotRegularFile = errors.New("not a regular file")
 )
 
 // LoadError is a failed load of one release; the message names the source, the release and the file.
@@ -176,7 +179,7 @@ func Reason(err error) string {
 		return ReasonWrongFormat
 	case errors.As(err, &le), errors.Is(err, ErrLayout):
 		return ReasonLayout
-	case errors.As(err, &ve), errors.Is(err, ErrInvalid):
+	case errors.As(err, &ve), errors.Is(err, ErrInvalid), errors.Is(err, ErrBadLabel):
 		return ReasonInvalid
 	case errors.Is(err, ErrNoVintage):
 		return ReasonNoVintage

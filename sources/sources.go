@@ -125,10 +125,11 @@ type Asset struct {
 // Fetched is an asset retrieved but not yet landed (or found unchanged in the landing zone).
 type Fetched struct {
 	Asset
-	Path   string // file on disk
+	Path   string // file on disk; before landing, a temp file named as the asset (Name)
 	SHA256 string
 	Size   int64
 	Result *fetch.Result // nil for local files and for files reused after 304 Not Modified
+	stage  string        // the temp folder holding Path, removed after the load ("" once landed)
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
