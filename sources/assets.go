@@ -219,4 +219,3 @@ func releaseSHA(files []Fetched) string {
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:])
 }
-
