@@ -48,7 +48,7 @@ func (env *Env) fetchAssets(ctx context.Context, info Info, rel Release) ([]Fetc
 
 func (env *Env) fetchOne(ctx context.Context, info Info, a Asset) (Fetched, error) {
 	if a.Path != "" {
-		return copyLocal(ctx, env.Landing.TempDir(), a)
+		return copyLocal(ctx, env.Landing.TempDir(), a, info.MaxFileBytes)
 	}
 	req := fetch.Request{URL: a.URL, Name: info.ID + " " + a.Name, Expect: a.Kind}
 	prev, havePrev := env.previousFile(ctx, info.ID, a.URL)
@@ -120,14 +120,21 @@ func (env *Env) previousFile(ctx context.Context, source, u string) (landing.Fil
 // copyLocal copies a --from file into the temp folder under its own name, hashing it and checking
 // it is not an HTML page or the wrong format. Only a regular file is read (a symbolic link to one
 // included): a named pipe, a device or a folder fails with ErrNotRegularFile before anything blocks
-// on it, and the copy stops when ctx is cancelled.
-func copyLocal(ctx context.Context, tmpDir string, a Asset) (Fetched, error) {
+// on it, and the copy stops when ctx is cancelled. A file larger than maxBytes (when not zero)
+// fails with ErrFileTooLarge before any of it is read.
+func copyLocal(ctx context.Context, tmpDir string, a Asset, maxBytes int64) (Fetched, error) {
 	st, err := os.Stat(a.Path)
 	if err != nil {
 		return Fetched{}, fmt.Errorf("opening %s: %w", a.Path, err)
 	}
 	if !st.Mode().IsRegular() {
 		return Fetched{}, fmt.Errorf("opening %s: %w (%s)", a.Path, ErrNotRegularFile, fileKind(st.Mode()))
+	}
+	tooLarge := func(size int64) error {
+		return fmt.Errorf("reading %s: %w: %d bytes, more than its %d", a.Path, ErrFileTooLarge, size, maxBytes)
+	}
+	if maxBytes > 0 && st.Size() > maxBytes {
+		return Fetched{}, tooLarge(st.Size())
 	}
 	// O_NONBLOCK: should the path have become a pipe since, opening it must not wait for a writer.
 	in, err := os.OpenFile(a.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -138,7 +145,10 @@ func copyLocal(ctx context.Context, tmpDir string, a Asset) (Fetched, error) {
 	if st, err := in.Stat(); err != nil || !st.Mode().IsRegular() {
 		return Fetched{}, fmt.Errorf("opening %s: %w", a.Path, ErrNotRegularFile)
 	}
-	src := ctxReader{ctx: ctx, r: in}
+	var src io.Reader = ctxReader{ctx: ctx, r: in}
+	if maxBytes > 0 {
+		src = io.LimitReader(src, maxBytes+1) // the file may have grown since Stat
+	}
 	head := make([]byte, 8192)
 	n, err := io.ReadFull(src, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -174,6 +184,10 @@ func copyLocal(ctx context.Context, tmpDir string, a Asset) (Fetched, error) {
 	if err != nil {
 		_ = os.RemoveAll(stage)
 		return Fetched{}, fmt.Errorf("copying %s: %w", a.Path, err)
+	}
+	if maxBytes > 0 && int64(size) > maxBytes {
+		_ = os.RemoveAll(stage)
+		return Fetched{}, tooLarge(int64(size))
 	}
 	return Fetched{Asset: a, Path: named, SHA256: hex.EncodeToString(h.Sum(nil)), Size: int64(size), stage: stage}, nil
 }

@@ -35,6 +35,8 @@ var (
 	// ErrNotRegularFile means --from (or a file setting) names a folder, a named pipe, a socket or
 	// a device: only regular files are read, so nothing can block on a pipe with no writer.
 	ErrNotRegularFile = errors.New("not a regular file")
+	// ErrFileTooLarge means a local file is larger than its source reads (Info.MaxFileBytes).
+	ErrFileTooLarge = errors.New("file too large for this source")
 )
 
 // LoadError is a failed load of one release; the message names the source, the release and the file.
@@ -217,7 +219,7 @@ func Reason(err error) string {
 		return ReasonRowCollapse
 	case errors.Is(err, ErrOlderRelease):
 		return ReasonOlderRelease
-	case errors.Is(err, fetch.ErrUnexpectedFormat), errors.Is(err, fetch.ErrTooLarge):
+	case errors.Is(err, fetch.ErrUnexpectedFormat), errors.Is(err, fetch.ErrTooLarge), errors.Is(err, ErrFileTooLarge):
 		return ReasonWrongFormat
 	case errors.As(err, &le), errors.Is(err, ErrLayout):
 		return ReasonLayout

@@ -70,6 +70,10 @@ type Info struct {
 	// most (zero for the rest). A run starts the longest ingests first, judged by the warehouse's
 	// load history; on a first run, before there is any, this stands in for it.
 	TypicalLoad time.Duration
+	// MaxFileBytes caps each file of a release taken from a local path (--from, or a file
+	// setting): a larger one fails with ErrFileTooLarge before any of it is read. Zero leaves
+	// files to the readers' own limits. Councils' returns, a few hundred rows, set 32 MiB.
+	MaxFileBytes int64
 }
 
 // Cadence is a publisher's release calendar.

@@ -79,15 +79,16 @@ var NeighboursTable = warehouse.Table{Schema: "raw", Name: "cipfa_neighbours", D
 // Info describes the source.
 func (Neighbours) Info() sources.Info {
 	return sources.Info{
-		ID:        "cipfa-neighbours",
-		Title:     "CIPFA nearest neighbours (licensed, imported)",
-		Publisher: "CIPFA (Chartered Institute of Public Finance and Accountancy)",
-		Licence:   "CIPFA licence held by the importing council; not open data: use and publication as the licence allows",
-		Homepage:  "https://www.cipfa.org/services/cipfastats/nearest-neighbour-model",
-		Tables:    []warehouse.Table{NeighboursTable},
-		Cadence:   sources.Cadence{Every: "irregular", Note: "imported when a licence holder supplies a list; CIPFA revises its model every few years"},
-		Schedule:  "0 6 * * *",
-		MaxDrop:   1, // an import may cover fewer councils than the previous one
+		ID:           "cipfa-neighbours",
+		Title:        "CIPFA nearest neighbours (licensed, imported)",
+		Publisher:    "CIPFA (Chartered Institute of Public Finance and Accountancy)",
+		Licence:      "CIPFA licence held by the importing council; not open data: use and publication as the licence allows",
+		Homepage:     "https://www.cipfa.org/services/cipfastats/nearest-neighbour-model",
+		Tables:       []warehouse.Table{NeighboursTable},
+		Cadence:      sources.Cadence{Every: "irregular", Note: "imported when a licence holder supplies a list; CIPFA revises its model every few years"},
+		Schedule:     "0 6 * * *",
+		MaxDrop:      1, // an import may cover fewer councils than the previous one
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 

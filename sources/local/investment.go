@@ -106,14 +106,15 @@ const DemoInvestmentURL = "https://returns.cornerstone.invalid/demo/investment-r
 // Info describes the source.
 func (InvestmentReturns) Info() sources.Info {
 	return sources.Info{
-		ID:        InvestmentTemplate.Source,
-		Title:     "Local cultural investment returns",
-		Publisher: "Councils and networks (own returns)",
-		Licence:   "as agreed with the returning organisation",
-		Homepage:  "https://github.com/cornerstone-data/cornerstone#local-returns",
-		Tables:    []warehouse.Table{InvestmentTable},
-		Cadence:   sources.Cadence{Every: "irregular", Grace: 400 * 24 * time.Hour, Note: "returned when a council or network reports"},
-		Schedule:  "0 8 * * *",
+		ID:           InvestmentTemplate.Source,
+		Title:        "Local cultural investment returns",
+		Publisher:    "Councils and networks (own returns)",
+		Licence:      "as agreed with the returning organisation",
+		Homepage:     "https://github.com/cornerstone-data/cornerstone#local-returns",
+		Tables:       []warehouse.Table{InvestmentTable},
+		Cadence:      sources.Cadence{Every: "irregular", Grace: 400 * 24 * time.Hour, Note: "returned when a council or network reports"},
+		Schedule:     "0 8 * * *",
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 

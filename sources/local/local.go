@@ -150,10 +150,13 @@ var (
 	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
+// MaxReturnBytes is the largest return the sources read: a council's return is a few hundred rows.
+// The ingest driver refuses a larger file before reading it (sources.Info.MaxFileBytes).
+const MaxReturnBytes = 32 << 20
+
 // returnLimits bound what a return can make a reader do: the publisher readers' limits (a cell at
-// most 4 MiB, a record 16 MiB, so a 100 MB one-line file fails after 16 MiB) and at most 32 MiB
-// of file: a council's return is a few hundred rows.
-var returnLimits = sheets.Limits{MaxUncompressed: 32 << 20}
+// most 4 MiB, a record 16 MiB) and at most MaxReturnBytes of file.
+var returnLimits = sheets.Limits{MaxUncompressed: MaxReturnBytes}
 
 // ReadRecords reads a return's records with sheets.CSVReader within returnLimits: every field as
 // written (empty ones included), byte order marks dropped, invalid UTF-8 replaced. A file beyond

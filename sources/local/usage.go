@@ -132,15 +132,16 @@ var ReturnsTable = warehouse.Table{Schema: "raw", Name: "local_returns", Doc: "C
 // Info describes the source.
 func (Returns) Info() sources.Info {
 	return sources.Info{
-		ID:        "local-returns",
-		Title:     "Councils' own returns (library, museum and volunteer figures)",
-		Publisher: "Submitting councils",
-		Licence:   "Supplied by the submitting council for Cornerstone; reuse as agreed with it",
-		Homepage:  "https://github.com/cornerstone-data/cornerstone#libraries-and-councils-own-returns",
-		Tables:    []warehouse.Table{ReturnsTable},
-		Cadence:   sources.Cadence{Every: "irregular", Note: "councils submit returns when they collect them"},
-		Schedule:  "0 6 * * *",
-		MaxDrop:   1, // a return may cover fewer figures than the council's previous one
+		ID:           "local-returns",
+		Title:        "Councils' own returns (library, museum and volunteer figures)",
+		Publisher:    "Submitting councils",
+		Licence:      "Supplied by the submitting council for Cornerstone; reuse as agreed with it",
+		Homepage:     "https://github.com/cornerstone-data/cornerstone#libraries-and-councils-own-returns",
+		Tables:       []warehouse.Table{ReturnsTable},
+		Cadence:      sources.Cadence{Every: "irregular", Note: "councils submit returns when they collect them"},
+		Schedule:     "0 6 * * *",
+		MaxDrop:      1, // a return may cover fewer figures than the council's previous one
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 
