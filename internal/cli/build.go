@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -27,8 +28,14 @@ inputs are unchanged are left as they are unless --full.`,
 			if err != nil {
 				return err
 			}
-			if err := job.Validate(project); err != nil {
-				return &UsageError{Err: err} // an unknown model, like an unknown source for ingest
+			for _, m := range args { // an unknown model is a usage error, as an unknown source for ingest
+				if _, ok := project.Models[m]; !ok {
+					msg := fmt.Sprintf("unknown model %q", m)
+					if near := sources.Nearest(m, project.Names(), 3); len(near) > 0 {
+						msg += " (nearest: " + strings.Join(near, ", ") + ")"
+					}
+					return usagef("%s; models are named schema.table, one file each under queries/models", msg)
+				}
 			}
 			return a.execute(cmd.Context(), job, "", false)
 		},

@@ -93,7 +93,7 @@ func (e *QueryError) Error() string {
 	case e.Statements:
 		return "refused: give one query at a time (the text holds several statements)"
 	}
-	return fmt.Sprintf("refused a %s statement: only queries (SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE) run here, against the warehouse opened read-only", e.Kind)
+	return fmt.Sprintf("refused the %s statement: only queries (SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE) run here, against the warehouse opened read-only", e.Kind)
 }
 
 // Unwrap returns ErrNotQuery or ErrNoFileAccess, and DuckDB's error.
