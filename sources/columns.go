@@ -238,6 +238,10 @@ func containsWords(s, sub string) bool {
 	return false
 }
 
+// EditDistance returns the Levenshtein distance between a and b, counted in runes (case matters:
+// lower both to ignore it).
+func EditDistance(a, b string) int { return levenshtein(a, b) }
+
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)

@@ -15,8 +15,10 @@ import (
 )
 
 var (
-	// ErrNoVintage means a release's vintage could not be told from its discovery or its files.
-	ErrNoVintage = errors.New("cannot tell the release vintage")
+	// ErrNoVintage means a release's vintage could not be told from its discovery or its files
+	// (name, title rows, sheets): no source guesses one or makes one up from the file's hash, so
+	// a --from file that does not say it must be named with --vintage.
+	ErrNoVintage = errors.New("cannot tell the release vintage (name it with --vintage)")
 	// ErrNothingPublished means discovery found no release matching the source's filters.
 	ErrNothingPublished = errors.New("no release found")
 	// ErrEmptyRelease means a release parsed to zero rows.

@@ -52,6 +52,10 @@ type Options struct {
 	Dataset, Vintage, Title string
 	// Force loads releases even when their files are unchanged.
 	Force bool
+	// Replace withdraws, before a return is loaded, every row held for the organisations and
+	// periods it covers (sources that are Accumulators; for the others a release always replaces
+	// its earlier load). It implies Force.
+	Replace bool
 }
 
 // Load statuses recorded in meta.loads.
@@ -155,7 +159,7 @@ func Ingest(ctx context.Context, env *Env, src Source, opts Options) (*Result, e
 		if opts.Title != "" {
 			rel.Title = opts.Title
 		}
-		lr := env.ingestRelease(ctx, src, rel, opts.Force, offered, opts.From != "")
+		lr := env.ingestRelease(ctx, src, rel, opts, offered)
 		res.Loads = append(res.Loads, lr)
 		if ctx.Err() != nil {
 			break
@@ -193,8 +197,11 @@ func fromRelease(info Info, opts Options) Release {
 	return Release{Source: info.ID, Assets: []Asset{a}}
 }
 
-func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, force bool, offered map[string]relOrder, fromFile bool) (lr LoadResult) {
+func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts Options, offered map[string]relOrder) (lr LoadResult) {
 	info := src.Info()
+	fromFile := opts.From != ""
+	acc, _ := src.(Accumulator)
+	accumulates := acc != nil && acc.Accumulates()
 	started := env.now()
 	lr = LoadResult{Release: rel, Status: StatusFailed}
 	task := env.progress().Start(info.ID+" "+releaseLabel(rel), -1)
@@ -223,8 +230,8 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 	}
 	lr.SHA256 = releaseSHA(files)
 
-	if !force {
-		held, ok, err := env.heldRelease(ctx, info.ID, lr.SHA256)
+	if !opts.Force && !opts.Replace {
+		held, ok, err := env.heldRelease(ctx, info.ID, lr.SHA256, accumulates)
 		if err != nil {
 			lr.Err = &LoadError{Source: info.ID, Release: rel.Key(), File: files[0].Name, Err: err}
 			return lr
@@ -250,7 +257,7 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 	}
 	if rel.Dataset == "" || rel.Vintage == "" {
 		lr.Err = &LoadError{Source: info.ID, File: files[0].Name,
-			Err: fmt.Errorf("%w: pass --vintage (and --dataset) to say which release this file is", ErrNoVintage)}
+			Err: fmt.Errorf("%w; --dataset names the dataset when the source cannot tell it either", ErrNoVintage)}
 		return lr
 	}
 	if err := checkIdentity(&rel); err != nil {
@@ -274,7 +281,8 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 		landed[i] = lf
 	}
 
-	ld := &Loader{Release: rel, Files: landed, LoadID: loadID, Progress: env.progress(), tables: map[string]warehouse.Table{}, writers: map[string]*Writer{}}
+	ld := &Loader{Release: rel, Files: landed, LoadID: loadID, Progress: env.progress(), Replace: opts.Replace,
+		tables: map[string]warehouse.Table{}, writers: map[string]*Writer{}}
 	for _, t := range info.Tables {
 		ld.tables[t.Name] = t
 	}
@@ -286,6 +294,9 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, forc
 		for _, t := range info.Tables {
 			if err := tx.EnsureTable(ctx, WithLineage(t)); err != nil {
 				return err
+			}
+			if accumulates {
+				continue // Load supersedes what its file restates (Loader.Supersede)
 			}
 			if _, err := tx.Exec(ctx, "DELETE FROM "+warehouse.Qualified(t.Schema, t.Name)+" WHERE _dataset = ? AND _vintage = ?", rel.Dataset, rel.Vintage); err != nil {
 				return fmt.Errorf("clearing %s for %s: %w", t, rel.Key(), err)
@@ -380,12 +391,18 @@ type heldRel struct {
 	rows                    int64
 }
 
-func (env *Env) heldRelease(ctx context.Context, source, sha string) (heldRel, bool, error) {
+// heldRelease finds the release held with these files. For an Accumulator any load of them counts:
+// a later file of the same release takes its place in meta.releases, not its rows.
+func (env *Env) heldRelease(ctx context.Context, source, sha string, anyLoad bool) (heldRel, bool, error) {
 	var h heldRel
 	var title sql.NullString
 	var rows sql.NullInt64
-	err := env.DB.QueryRow(ctx, `SELECT dataset, vintage, title, rows FROM meta.releases WHERE source = ? AND sha256 = ? LIMIT 1`, source, sha).
-		Scan(&h.Dataset, &h.Vintage, &title, &rows)
+	q := `SELECT dataset, vintage, title, rows FROM meta.releases WHERE source = ? AND sha256 = ? LIMIT 1`
+	if anyLoad {
+		q = `SELECT dataset, vintage, release, rows FROM meta.loads WHERE source = ? AND sha256 = ? AND status = 'loaded'
+			ORDER BY load_id DESC LIMIT 1`
+	}
+	err := env.DB.QueryRow(ctx, q, source, sha).Scan(&h.Dataset, &h.Vintage, &title, &rows)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, false, nil
 	}

@@ -15,12 +15,15 @@ import (
 // Loader is what a Source's Load receives: the release, its landed files, and writers for the
 // source's raw tables, all inside one transaction. Before Load runs, the rows any earlier load of
 // the same dataset and vintage wrote are deleted, so a load replaces its release and never
-// duplicates it.
+// duplicates it (an Accumulator's Load supersedes what it restates instead, with Supersede).
 type Loader struct {
 	Release  Release
 	Files    []landing.File
 	LoadID   int64
 	Progress progress.Reporter
+	// Replace is Options.Replace: a return withdraws every held row of the organisations and
+	// periods it covers (Supersede).
+	Replace bool
 
 	tx      *warehouse.Tx
 	tables  map[string]warehouse.Table

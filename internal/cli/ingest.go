@@ -10,7 +10,7 @@ import (
 func (a *app) ingestCmd() *cobra.Command {
 	var opts struct {
 		from, vintage, dataset, title string
-		force, noBuild                bool
+		force, replace, noBuild       bool
 	}
 	c := &cobra.Command{
 		Use:   "ingest SOURCE [--from PATH|URL]",
@@ -18,7 +18,10 @@ func (a *app) ingestCmd() *cobra.Command {
 		Long: `Discover and load the newest releases of SOURCE, or load the file given with --from (a local
 path or a URL) instead. Each release loads in one transaction: a bad file changes nothing and the
 error names the source, the file, and where in it the problem is. A file already loaded (same
-source, same SHA-256) is reported unchanged. Afterwards the models that depend on the source are
+source, same SHA-256) is reported unchanged. A council's return (local-returns,
+local-investment-returns) adds to what is held: it supersedes only the figures or projects it
+restates and notes those it leaves in place; --replace withdraws every row held for the councils
+and periods the file covers first. Afterwards the models that depend on the source are
 rebuilt (skip with --no-build).
 
 Sources: run 'cornerstone sources' for the list.`,
@@ -27,7 +30,7 @@ Sources: run 'cornerstone sources' for the list.`,
 			if _, err := sources.Lookup(args[0]); err != nil {
 				return &UsageError{Err: err}
 			}
-			ingest := sources.Options{From: opts.from, Vintage: opts.vintage, Dataset: opts.dataset, Title: opts.title, Force: opts.force}
+			ingest := sources.Options{From: opts.from, Vintage: opts.vintage, Dataset: opts.dataset, Title: opts.title, Force: opts.force, Replace: opts.replace}
 			if err := ingest.Validate(); err != nil {
 				return &UsageError{Err: err}
 			}
@@ -43,6 +46,7 @@ Sources: run 'cornerstone sources' for the list.`,
 	f.StringVar(&opts.dataset, "dataset", "", "dataset name, when the file does not say")
 	f.StringVar(&opts.title, "title", "", "release title to record")
 	f.BoolVar(&opts.force, "force", false, "load even when the file was loaded before")
+	f.BoolVar(&opts.replace, "replace", false, "councils' returns: withdraw every row held for the councils and periods the file covers, then load it (implies --force)")
 	f.BoolVar(&opts.noBuild, "no-build", false, "do not rebuild the models that depend on the source")
 	return c
 }

@@ -68,6 +68,27 @@ func checkKPIs(t *testing.T, db string) {
 		compareValues(t, "CS-08 2023-24", got, want)
 	})
 
+	t.Run("library issues per 1,000 count age bands whose total was left blank", func(t *testing.T) {
+		// Independently of core.library_activity's derived rows: the published totals, plus the
+		// age bands of every service, format and month whose total is blank.
+		want := map[string]float64{}
+		for _, r := range sqlCSV(t, db, `WITH raw AS (
+				SELECT authority_name, library_service, format, period_start, age_band, value
+				FROM raw.ace_library_activity WHERE measure = 'loans' AND financial_year = '2023-24'),
+			cells AS (
+				SELECT authority_name, library_service, format, period_start,
+					coalesce(max(value) FILTER (WHERE age_band = 'total'), sum(value) FILTER (WHERE age_band <> 'total')) AS loans
+				FROM raw GROUP BY ALL),
+			areas AS (SELECT DISTINCT authority_name, area_code FROM core.library_activity WHERE area_code IS NOT NULL)
+			SELECT a.area_code, sum(c.loans) * 1000 / any_value(p.population) FROM cells AS c JOIN areas AS a USING (authority_name)
+			JOIN core.population AS p ON p.area_code = a.area_code AND p.is_latest AND p.year = 2023
+			GROUP BY a.area_code`) {
+			want[r[0]] = parseF(t, r[1])
+		}
+		got := sqlCSV(t, db, `SELECT area_code, value FROM marts.kpi_values WHERE kpi_id = 'CS-10' AND period = '2023-24' AND value IS NOT NULL`)
+		compareValues(t, "CS-10 2023-24", got, want)
+	})
+
 	t.Run("external investment per head recomputes from the awards", func(t *testing.T) {
 		// Apportion each award over the days of its period in Go, independently of the SQL.
 		fyStart, fyEnd := time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)

@@ -130,6 +130,30 @@ func TestLocalReturns(t *testing.T) {
 	if len(got) != 3 || strings.Join(got[2], "|") != "museum_visits|18350|K. Jones (Museums Officer)|barnet-return-2024-25-corrected.csv" {
 		t.Fatalf("after the correction: %q", got)
 	}
+
+	// A second file for the same council and period (another measure) adds to what is held and
+	// says so on stderr and in `cornerstone runs`; --replace withdraws the earlier figures.
+	events := filepath.Join(dir, "barnet-events-2024-25.csv")
+	os.WriteFile(events, []byte(header+"\n"+
+		"E09000003,2024-04-01,2025-03-31,library_events,640,,,J. Smith (Head of Libraries),libraries@barnet.example,2025-05-12\n"), 0o644)
+	code, _, stderr = run(t, "ingest", "local-returns", "--from", events, "--db", db, "--data", data)
+	if code != 0 || !strings.Contains(stderr, `note: kept 2 figures of "library_volunteers", "museum_visits / Barnet Museum"`) {
+		t.Fatalf("second return: exit %d: %s", code, stderr)
+	}
+	if code, out, _ := run(t, "runs", "--db", db, "--limit", "1"); code != 0 || !strings.Contains(out, "note: kept 2 figures") {
+		t.Errorf("runs does not show the note:\n%s", out)
+	}
+	if got := sqlRows(t, db, `SELECT count(*) FROM core.local_returns`); got[0][0] != "4" {
+		t.Fatalf("after the second return: %q figures", got)
+	}
+	code, _, stderr = run(t, "ingest", "local-returns", "--from", events, "--replace", "--db", db, "--data", data)
+	if code != 0 || !strings.Contains(stderr, "--replace withdrew") {
+		t.Fatalf("--replace: exit %d: %s", code, stderr)
+	}
+	got = sqlRows(t, db, `SELECT submitted_code, measure FROM core.local_returns ORDER BY ALL`)
+	if len(got) != 2 || strings.Join(got[0], "|") != "E09000003|library_events" || strings.Join(got[1], "|") != "E5031|library_volunteer_hours" {
+		t.Fatalf("after --replace: %q", got)
+	}
 }
 
 // TestRealLibraryActivityTotals loads the real 2023-24 Libraries Activity Data workbook with the

@@ -189,10 +189,37 @@ func (g *generator) aceProjectGrants(s *Sample) error {
 	return nil
 }
 
-// investmentReturn serves a synthetic local investment return made from the investment template,
-// with the breakdown LCSIN case studies report (£1.7m: 45.9% regional improvement partnership cash,
-// 34.52% partner cash, 15.91% staff time, 3.67% other resources).
+// investmentReturn serves two synthetic local investment returns made from the investment
+// template, both from North Yorkshire Council for 2024-25: the first with the breakdown LCSIN case
+// studies report (£1.7m: 45.9% regional improvement partnership cash, 34.52% partner cash, 15.91%
+// staff time, 3.67% other resources), the second, sent later, with another project only (a second
+// file for the same council and period adds to the first, it does not replace it).
 func (g *generator) investmentReturn(s *Sample) error {
+	first, err := investmentCSV("Libraries as cultural hubs", [][]string{
+		{"cash", "regional improvement partnership", "Yorkshire and Humber Improvement Partnership", "780300", ""},
+		{"partner cash", "", "Library and museum partners", "586840", ""},
+		{"staff time", "", "Council officers", "270470", "9016"},
+		{"other", "", "Venues and volunteers", "62390", ""},
+	})
+	if err != nil {
+		return err
+	}
+	second, err := investmentCSV("Museums on the move", [][]string{
+		{"cash", "Arts Council England", "Arts Council England", "120000", ""},
+		{"in-kind", "", "Host venues", "18500", ""},
+		{"staff time", "", "Council officers", "41500", "1380"},
+	})
+	if err != nil {
+		return err
+	}
+	s.add(local.DemoInvestmentURL, ctCSV, first, time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC))
+	s.add(local.DemoSecondInvestmentURL, ctCSV, second, time.Date(2025, 7, 14, 12, 0, 0, 0, time.UTC))
+	return nil
+}
+
+// investmentCSV writes a North Yorkshire Council return for 2024-25: one project, one line per
+// contribution (source type, funder category, funder, amount, hours).
+func investmentCSV(project string, lines [][]string) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	t := local.InvestmentTemplate
@@ -201,23 +228,14 @@ func (g *generator) investmentReturn(s *Sample) error {
 		head[i] = c.Name
 	}
 	if err := w.Write(head); err != nil {
-		return err
+		return nil, err
 	}
-	for _, r := range [][]string{
-		{"cash", "regional improvement partnership", "Yorkshire and Humber Improvement Partnership", "780300", ""},
-		{"partner cash", "", "Library and museum partners", "586840", ""},
-		{"staff time", "", "Council officers", "270470", "9016"},
-		{"other", "", "Venues and volunteers", "62390", ""},
-	} {
-		if err := w.Write([]string{"North Yorkshire Council", "E06000065", "Libraries as cultural hubs", "2024-04-01", "2025-03-31",
+	for _, r := range lines {
+		if err := w.Write([]string{"North Yorkshire Council", "E06000065", project, "2024-04-01", "2025-03-31",
 			r[0], r[1], r[2], r[3], r[4], Label}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
-	}
-	s.add(local.DemoInvestmentURL, ctCSV, buf.Bytes(), time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC))
-	return nil
+	return buf.Bytes(), w.Error()
 }

@@ -141,7 +141,8 @@ func (g *generator) aceLibraries(s *Sample) error {
 // libraryActivityWorkbook writes the activity workbook: synthetic figures for every sample
 // library authority, with the real file's quirks: blank (not reported) cells, "nan" cells, age
 // splits left blank by some services, one service entering visits quarterly in the quarter's last
-// month.
+// month, and the first service leaving its physical book issue totals blank with their age bands
+// filled. Totals given beside their age bands equal their sum.
 func (g *generator) libraryActivityWorkbook(fyStart int) ([]byte, error) {
 	headers := LibraryActivityHeaders(fyStart)
 	head := make([]any, len(headers))
@@ -200,6 +201,7 @@ func (g *generator) libraryActivityWorkbook(fyStart int) ([]byte, error) {
 			}
 			row[2] = sum
 		}
+		sumAgeBands(headers, row, n == 0)
 		rows = append(rows, row)
 	}
 	return writeXLSX([]sheet{
@@ -207,6 +209,52 @@ func (g *generator) libraryActivityWorkbook(fyStart int) ([]byte, error) {
 		{Name: "Field definitions and notes", Rows: [][]any{{"Field definitions "}, {"Quarterly totals", "For data that is collected quarterly, respondents were asked to enter the total in the last month of that quarter (eg Total Q1 in June, Total Q2 in September etc) "}}},
 		{Name: "Activity Data " + strconv.Itoa(fyStart+1), Rows: rows},
 	})
+}
+
+// activityAgeBands maps each monthly total of the workbook to its age-band columns (the physical
+// audiobook bands repeat the physical book labels with "_digital" after the month).
+var activityAgeBands = []struct {
+	total, suffix string
+	parts         []string
+}{
+	{"Total Number Of Physical Events", "", []string{"Physical Events Adults Age 18", "Physical Events Children 11 And Under", "Physical Events Young People Between 12 And 17", "Physical Events All Age Groups"}},
+	{"Total Number Of Digital Events", "", []string{"Digital Events Adults Age 18", "Digital Events Children 11 And Under", "Digital Events Young People Between 12 And 17", "Digital Events All Age Groups"}},
+	{"Total Attendees At Physical Events", "", []string{"Physical Attendees Adults", "Physical Attendees Children 11 And Under", "Physical Attendees Young People Between 12 And 17"}},
+	{"Total Attendees At Digital Events", "", []string{"Digital Attendees Adults", "Digital Attendees Children 11 And Under", "Digital Attendees Young People Between 12 And 17"}},
+	{"Total Number Of Physical Book Issues", "", []string{"Loans And Lending Adult 18", "Loans And Lending Children Under 12", "Loans And Lending Young People Under 12 17"}},
+	{"Total Number Of Physical Audio Book Issues", "_digital", []string{"Loans And Lending Adult 18", "Loans And Lending Children Under 12", "Loans And Lending Young People Under 12 17"}},
+	{"Total Number Of Ebooks Issues", "", []string{"Ebooks Adult 18", "Ebooks Children Under 12", "Ebooks Young People Under 12 17"}},
+	{"Total Number Of Digital Audio Book Issues", "", []string{"Digital Audio Book Issues Adult 18", "Digital Audio Book Issues Children Under 12", "Digital Audio Book Issues Young People Under 12 17"}},
+}
+
+// sumAgeBands makes each monthly total the sum of the age bands given beside it (a total with
+// no band given keeps its own figure). blankBookTotals leaves the physical book issue totals
+// blank with their bands filled, as Wolverhampton, Cambridgeshire and Somerset did in 2023-24.
+func sumAgeBands(headers []string, row []any, blankBookTotals bool) {
+	at := make(map[string]int, len(headers))
+	for i, h := range headers {
+		at[h] = i
+	}
+	for _, b := range activityAgeBands {
+		for i, h := range headers {
+			month, ok := strings.CutPrefix(h, b.total+" - ")
+			if !ok {
+				continue
+			}
+			sum, given := int64(0), false
+			for _, p := range b.parts {
+				if x, ok := row[at[p+" - "+month+b.suffix]].(int64); ok {
+					sum, given = sum+x, true
+				}
+			}
+			switch {
+			case blankBookTotals && b.total == "Total Number Of Physical Book Issues" && given:
+				row[i] = nil
+			case given && row[i] != nil:
+				row[i] = sum
+			}
+		}
+	}
 }
 
 // ageSplit reports whether a header is an age-band breakdown column.

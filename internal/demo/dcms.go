@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"math"
 	"sort"
@@ -277,6 +279,45 @@ func (g *generator) dcmsVisits(s *Sample) error {
 		File:        "Monthly_and_Quarterly_Visits_to_DCMS-Sponsored_Museums_and_Galleries_-_to_June_2025_data_tables.ods",
 		ContentType: ctODS, Body: body,
 	}})
+}
+
+// MuseumVisitsExport returns what an analyst makes of table 1a when saving it as CSV from a later
+// release than the demo workbook (to June 2025): the name, "DCMS_museum_visits_table_1a_Jan2023-"
+// and the last month covered ("Sep2025"), and the bytes: a UTF-8 byte order mark, the header row
+// without the title rows above it (the trailing space of "Museum Name " kept), figures with
+// thousands separators, and DCMS's Notes column as an older release words it ("[Note 2] The cells
+// D5 & E5 are revised figures.", naming cells of the workbook, whose rows sit three lower).
+func MuseumVisitsExport(through time.Time) (name string, body []byte, err error) {
+	first := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	head := []string{"Museum Name ", "Museum Group", "Coverage"}
+	var months []time.Time
+	for m := first; !m.After(through); m = m.AddDate(0, 1, 0) {
+		months = append(months, m)
+		head = append(head, m.Format("January 2006"))
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	if err := w.Write(append(head, "Notes")); err != nil {
+		return "", nil, err
+	}
+	for i, r := range visitRows(false) {
+		row := []string{r.name, r.group, r.coverage}
+		for _, m := range months {
+			v, _ := r.visits(m)
+			row = append(row, thousands(v))
+		}
+		note := ""
+		if i == 0 {
+			note = "[Note 2] The cells D5 & E5 are revised figures."
+		}
+		if err := w.Write(append(row, note)); err != nil {
+			return "", nil, err
+		}
+	}
+	w.Flush()
+	name = "DCMS_museum_visits_table_1a_" + first.Format("Jan2006") + "-" + through.Format("Jan2006") + ".csv"
+	return name, buf.Bytes(), w.Error()
 }
 
 // thousands formats a whole number with thousands separators, as DCMS stores revised cells.

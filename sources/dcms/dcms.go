@@ -100,6 +100,8 @@ func monthNumber(s string) (time.Month, bool) {
 // "[note 2][This note applies to cells BL9, BM9 & BN9.]".
 type cellNotes struct {
 	cells   map[string]bool // cell references named ("O9")
+	columns map[string]bool // their column letters ("O"), when they all name one row
+	row     int             // that row, 0 when they name several
 	notes   string          // the note markers ("[note 2]")
 	revised bool            // the text says the named cells are revised
 }
@@ -110,10 +112,17 @@ func parseCellNotes(text string) *cellNotes {
 	if text == "" {
 		return nil
 	}
-	cn := &cellNotes{cells: map[string]bool{}}
+	cn := &cellNotes{cells: map[string]bool{}, columns: map[string]bool{}}
 	rest := noteMarkRe.ReplaceAllString(text, " ")
-	for _, m := range cellRefRe.FindAllStringSubmatch(rest, -1) {
+	for i, m := range cellRefRe.FindAllStringSubmatch(rest, -1) {
 		cn.cells[m[1]+m[2]] = true
+		cn.columns[m[1]] = true
+		row, _ := strconv.Atoi(m[2])
+		if i == 0 {
+			cn.row = row
+		} else if row != cn.row {
+			cn.row = 0
+		}
 	}
 	if len(cn.cells) == 0 {
 		return nil
@@ -127,12 +136,18 @@ func parseCellNotes(text string) *cellNotes {
 	return cn
 }
 
-// forCell returns the notes and revision flag the Notes column gives one cell.
+// forCell returns the notes and revision flag the Notes column gives one cell. A row's Notes speak
+// of cells of that row: when the cells they name all sit in one other row (the table re-saved
+// without its title rows, say as CSV, moved every row), they are matched by column.
 func (cn *cellNotes) forCell(col, row int) (notes string, revised bool) {
-	if cn == nil || !cn.cells[sheets.CellRef(col, row)] {
+	if cn == nil {
 		return "", false
 	}
-	return cn.notes, cn.revised
+	ref := sheets.CellRef(col, row)
+	if cn.cells[ref] || cn.row != 0 && cn.row != row && cn.columns[strings.TrimRight(ref, "0123456789")] {
+		return cn.notes, cn.revised
+	}
+	return "", false
 }
 
 // joinNotes joins non-empty note texts with a space, without repeating one.

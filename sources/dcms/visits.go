@@ -30,10 +30,19 @@ const VisitsPage = "/government/statistical-data-sets/museums-and-galleries-mont
 // ("2025-06").
 const VisitsDataset = "monthly-visits"
 
+// VisitsExportDataset is the dataset of a file holding only part of the workbook: a table saved
+// as CSV by a user, or a workbook without all of tables 1a, 1b, 2a and 2b. It is kept beside the
+// official releases, never in their place: core.museum_visits takes each period from the newest
+// official workbook that holds it, and from an export only where no workbook does.
+const VisitsExportDataset = "monthly-visits-export"
+
+// visitsTables are the tables of the official workbook.
+var visitsTables = []string{"1a", "1b", "2a", "2b"}
+
 // VisitsTable is raw.dcms_museum_visits: one row per published cell of sheets 1a, 1b, 2a and 2b.
 var VisitsTable = warehouse.Table{Schema: "raw", Name: "dcms_museum_visits",
 	Doc: "DCMS-sponsored museums and galleries monthly and quarterly visits, one row per museum row and period column as published", Columns: []warehouse.Column{
-		{Name: "table_id", Type: "VARCHAR", Doc: "sheet: 1a (monthly), 1b (quarterly), 2a (monthly archive), 2b (quarterly archive)"},
+		{Name: "table_id", Type: "VARCHAR", Doc: "sheet: 1a (monthly), 1b (quarterly), 2a (monthly archive), 2b (quarterly archive); for a CSV, the table its columns show (1a, 1b, or 2 for the archive layout)"},
 		{Name: "museum_name", Type: "VARCHAR", Doc: "Museum Name as published, [note N] markers included"},
 		{Name: "museum_group", Type: "VARCHAR", Doc: "Museum Group as published (NULL in the archive sheets, which have no such column)"},
 		{Name: "parent_name", Type: "VARCHAR", Doc: "archive sheets: the Museum group row a Museum site row follows, as published"},
@@ -69,6 +78,9 @@ var (
 	visitsFileRe = regexp.MustCompile(`(?i)visits.*\.(ods|xlsx)$`)
 	// toMonthRe finds the last month covered in a file name or title: "…_-_to_June_2025_data_tables.ods".
 	toMonthRe = regexp.MustCompile(`(?i)to[ _]+([A-Za-z]+)[ _]+(\d{4})`)
+	// rangeRe finds a range of months in a file name or title, "Jan2019-Sep2025",
+	// "January 2019 - September 2025": its end is the last month covered.
+	rangeRe = regexp.MustCompile(`(?i)(?:^|[^A-Za-z])([A-Za-z]{3,9})[ _.-]?(\d{4})[ _]*(?:-|–|to)[ _]*([A-Za-z]{3,9})[ _.-]?(\d{4})`)
 )
 
 // Discover reads the data set page and returns its current workbook.
@@ -92,7 +104,8 @@ func (MuseumVisits) Discover(ctx context.Context, env *sources.Env) ([]sources.R
 	}}, nil
 }
 
-// lastMonth returns "2025-06" for text saying "to June 2025", else "".
+// lastMonth returns "2025-06" for text saying "to June 2025", or "Jan2019-Jun2025" (a range of
+// months: its end), else "".
 func lastMonth(s string) string {
 	m := toMonthRe.FindAllStringSubmatch(s, -1)
 	for i := len(m) - 1; i >= 0; i-- {
@@ -100,30 +113,65 @@ func lastMonth(s string) string {
 			return fmt.Sprintf("%s-%02d", m[i][2], int(mon))
 		}
 	}
+	r := rangeRe.FindAllStringSubmatch(s, -1)
+	for i := len(r) - 1; i >= 0; i-- {
+		_, ok1 := monthNumber(r[i][1])
+		mon, ok2 := monthNumber(r[i][3])
+		if ok1 && ok2 && r[i][4] >= r[i][2] {
+			return fmt.Sprintf("%s-%02d", r[i][4], int(mon))
+		}
+	}
 	return ""
 }
 
-// Identify reads the last month covered from the file name, else from sheet 1a's title
-// ("… January 2019 to June 2025 …").
+// Identify reads the last month covered from the file name ("to June 2025", "Jan2019-Jun2025"),
+// else from the table's title ("… January 2019 to June 2025 …"). A file holding all of tables 1a,
+// 1b, 2a and 2b is the official workbook (dataset monthly-visits); one holding part of it, such as
+// table 1a saved as CSV, is an export (dataset monthly-visits-export), kept beside the official
+// releases so that it never takes their place.
 func (MuseumVisits) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
+	path, name := files[0].Path, files[0].Name
+	wb, err := sheets.Open(path)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, s := range wb.Sheets() {
+		have[s] = true
+	}
+	wb.Close()
+	complete := true
+	for _, t := range visitsTables {
+		complete = complete && have[t]
+	}
 	if rel.Dataset == "" {
 		rel.Dataset = VisitsDataset
+		if !complete {
+			rel.Dataset = VisitsExportDataset
+		}
 	}
 	if rel.Vintage == "" {
-		rel.Vintage = lastMonth(files[0].Name)
+		rel.Vintage = lastMonth(name)
 	}
 	if rel.Vintage == "" {
-		title, err := firstCell(files[0].Path, "1a")
+		titleSheet := "1a"
+		if have[""] {
+			titleSheet = "" // a CSV: its title row, when it kept one
+		}
+		title, err := firstCell(path, titleSheet)
 		if err != nil {
 			return err
 		}
 		rel.Vintage = lastMonth(title)
 	}
 	if rel.Vintage == "" {
-		return fmt.Errorf("%s: neither the file name nor sheet 1a's title says the last month covered (\"to June 2025\"): %w", files[0].Name, sources.ErrNoVintage)
+		return fmt.Errorf("%s: neither the file name (\"to June 2025\", \"Jan2019-Jun2025\") nor the table's title says the last month covered: %w", name, sources.ErrNoVintage)
 	}
 	if rel.Title == "" {
 		rel.Title = "Museums and galleries monthly visits to " + rel.Vintage
+		if rel.Dataset == VisitsExportDataset {
+			rel.Title += " (part of the workbook: " + name + ")"
+		}
 	}
 	return nil
 }
@@ -351,6 +399,18 @@ func readVisitsSheet(ctx context.Context, wb sheets.Workbook, sheet, file string
 	if len(pcols) == 0 {
 		return false, &sources.LayoutError{File: file, Sheet: sheet, Expected: "period columns", Detail: "the header has no month, quarter or year column"}
 	}
+	tableID := sheet
+	if tableID == "" {
+		// A CSV holds one table and has no sheet name: the table its columns show.
+		switch {
+		case archive:
+			tableID = "2"
+		case pcols[0].p.grain == "month":
+			tableID = "1a"
+		default:
+			tableID = "1b"
+		}
+	}
 	parent := ""
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
@@ -412,7 +472,7 @@ func readVisitsSheet(ctx context.Context, wb sheets.Workbook, sheet, file string
 				marker = &v.Reason
 			}
 			note := joinNotes(strings.Join(nameNotes, " "), v.Note, cellNote)
-			if err := emit(file, sheet, n, sheet, name, group, parentName, coverage, pc.label, optString(rowLabel), p.grain, p.start,
+			if err := emit(file, sheet, n, tableID, name, group, parentName, coverage, pc.label, optString(rowLabel), p.grain, p.start,
 				optFloat(v), marker, v.Revised || p.revised || cellRev, optString(note), optString(notesText)); err != nil {
 				return true, err
 			}

@@ -99,9 +99,13 @@ var InvestmentTable = warehouse.Table{Schema: "raw", Name: "local_investment_ret
 // it), or from the URLs in the setting "urls".
 type InvestmentReturns struct{}
 
-// DemoInvestmentURL is where the demo sample serves a synthetic return; discovery uses it in demo
+// DemoInvestmentURL and DemoSecondInvestmentURL are where the demo sample serves two synthetic
+// returns from the same council for the same period (other projects); discovery uses them in demo
 // runs when nothing is configured.
-const DemoInvestmentURL = "https://returns.cornerstone.invalid/demo/investment-return-2024-25.csv"
+const (
+	DemoInvestmentURL       = "https://returns.cornerstone.invalid/demo/investment-return-2024-25.csv"
+	DemoSecondInvestmentURL = "https://returns.cornerstone.invalid/demo/investment-return-2024-25-museums.csv"
+)
 
 // Info describes the source.
 func (InvestmentReturns) Info() sources.Info {
@@ -114,6 +118,7 @@ func (InvestmentReturns) Info() sources.Info {
 		Tables:       []warehouse.Table{InvestmentTable},
 		Cadence:      sources.Cadence{Every: "irregular", Grace: 400 * 24 * time.Hour, Note: "returned when a council or network reports"},
 		Schedule:     "0 8 * * *",
+		MaxDrop:      1, // a second return for a period may hold fewer projects than the first
 		MaxFileBytes: MaxReturnBytes,
 	}
 }
@@ -121,8 +126,17 @@ func (InvestmentReturns) Info() sources.Info {
 // OnDemand marks returns as submitted, not published: none waiting is not a failure.
 func (InvestmentReturns) OnDemand() bool { return true }
 
+// Accumulates marks returns as adding to what is held: a second file from the same organisation
+// for the same period (other projects) keeps the first's projects.
+func (InvestmentReturns) Accumulates() bool { return true }
+
+// investmentSupersession: a return supersedes the held rows of the same organisation, project and
+// period; --replace withdraws every held row of the organisation and period.
+var investmentSupersession = sources.Supersession{Table: InvestmentTable.Name,
+	Scope: []string{"organisation", "period_start", "period_end"}, Item: []string{"project"}, What: "contribution rows"}
+
 // Discover lists the returns in the configured folder ("dir") and URLs ("urls"); in a demo run with
-// neither, the demo sample's return.
+// neither, the demo sample's two returns.
 func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sources.Release, error) {
 	settings := map[string]any{}
 	if env.Settings != nil && env.Settings[InvestmentTemplate.Source] != nil {
@@ -155,7 +169,7 @@ func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sour
 		urls = v
 	}
 	if len(urls) == 0 && len(out) == 0 && env.Demo {
-		urls = []string{DemoInvestmentURL}
+		urls = []string{DemoInvestmentURL, DemoSecondInvestmentURL}
 	}
 	for _, u := range urls {
 		out = append(out, sources.Release{Assets: []sources.Asset{{URL: u, Kind: fetch.KindCSV}}})
@@ -170,8 +184,8 @@ func (InvestmentReturns) Discover(ctx context.Context, env *sources.Env) ([]sour
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
 
 // Identify names a return by its content: dataset "investment/<organisation>", vintage the period
-// it covers ("2024-04-01..2025-03-31"), so a corrected return for the same period replaces the
-// earlier one. A return that does not validate fails here with every problem listed.
+// it covers ("2024-04-01..2025-03-31"). A return supersedes only the held rows of the projects it
+// restates (Load); a return that does not validate fails here with every problem listed.
 func (InvestmentReturns) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
 	rows, err := readInvestment(files[0].Path, files[0].Name)
 	if err != nil {
@@ -199,7 +213,9 @@ func (InvestmentReturns) Identify(ctx context.Context, rel *sources.Release, fil
 	return nil
 }
 
-// Load validates the return and writes its rows.
+// Load validates the return, writes its rows, and supersedes the held rows of the same
+// organisation, project and period (all of the organisation and period with --replace); projects
+// held from earlier returns that this one does not restate stay, with a note saying so.
 func (InvestmentReturns) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
@@ -225,7 +241,7 @@ func (InvestmentReturns) Load(ctx context.Context, ld *sources.Loader) error {
 			return err
 		}
 	}
-	return nil
+	return ld.Supersede(ctx, investmentSupersession)
 }
 
 func opt(s string) any {

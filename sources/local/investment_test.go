@@ -137,3 +137,139 @@ func FuzzInvestmentReturn(f *testing.F) {
 		_ = local.ReadInvestmentForTest(p)
 	})
 }
+
+// TestSecondInvestmentReturnKeepsTheFirst loads the demo's two returns from North Yorkshire
+// Council for 2024-25 (other projects): the second adds to the first and says it kept it; a
+// corrected first return supersedes only its own project; --replace withdraws the rest on purpose.
+func TestSecondInvestmentReturnKeepsTheFirst(t *testing.T) {
+	sample, err := demo.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(url string) string {
+		k, _ := demo.Key(url)
+		f, ok := sample.Files[k]
+		if !ok {
+			t.Fatalf("the demo serves no %s", url)
+		}
+		return string(f.Body)
+	}
+	k, _ := demo.Key(demo.RegisterURL)
+	register := writeReturn(t, "uk_local_authorities_future.csv", string(sample.Files[k].Body))
+	hubs, museums := body(local.DemoInvestmentURL), body(local.DemoSecondInvestmentURL)
+
+	e := fundingtest.New(t, "")
+	e.Register(register)
+	e.Ingest("local-investment-returns", sources.Options{From: writeReturn(t, "hubs.csv", hubs)})
+	res := e.Ingest("local-investment-returns", sources.Options{From: writeReturn(t, "museums.csv", museums)})
+	if got := res.Loads[0].Release.Key(); got != "investment/north-yorkshire-council@2024-04-01..2025-03-31" {
+		t.Fatalf("second return's release %s", got)
+	}
+	notes := strings.Join(res.Loads[0].Notes, "\n")
+	if !strings.Contains(notes, `kept 4 contribution rows of "Libraries as cultural hubs"`) || !strings.Contains(notes, "--replace") {
+		t.Errorf("the second return does not say it kept the first's project:\n%s", notes)
+	}
+	projects := func() []string {
+		e.Build("marts.investment_breakdown")
+		return e.Rows(`SELECT project, count(*), sum(amount_gbp) FROM core.investment_returns GROUP BY project ORDER BY project`)
+	}
+	raw := func() []string {
+		return e.Rows(`SELECT project, count(*) FROM raw.local_investment_returns GROUP BY project ORDER BY project`)
+	}
+	want := "Libraries as cultural hubs | 4 | 1.7e+06\nMuseums on the move | 3 | 180000"
+	if got := strings.Join(projects(), "\n"); got != want {
+		t.Fatalf("after the second return:\n%s\nwant\n%s", got, want)
+	}
+	if got := strings.Join(raw(), "\n"); got != "Libraries as cultural hubs | 4\nMuseums on the move | 3" {
+		t.Fatalf("raw table after the second return:\n%s", got)
+	}
+
+	// Loading the first file again is unchanged: it is held, although the second took its place
+	// in meta.releases.
+	again := e.Ingest("local-investment-returns", sources.Options{From: writeReturn(t, "hubs-again.csv", hubs)})
+	if again.Loads[0].Status != sources.StatusUnchanged {
+		t.Errorf("the first return loaded again: %s", again.Loads[0].Status)
+	}
+
+	// A corrected first return supersedes its own project only.
+	fixed := e.Ingest("local-investment-returns", sources.Options{From: writeReturn(t, "hubs-v2.csv", strings.Replace(hubs, "62390", "62391", 1))})
+	if n := strings.Join(fixed.Loads[0].Notes, "\n"); !strings.Contains(n, "superseded 4 contribution rows") || !strings.Contains(n, `"Museums on the move"`) {
+		t.Errorf("the corrected return's notes:\n%s", n)
+	}
+	want = "Libraries as cultural hubs | 4 | 1.700001e+06\nMuseums on the move | 3 | 180000"
+	if got := strings.Join(projects(), "\n"); got != want {
+		t.Fatalf("after the corrected return:\n%s\nwant\n%s", got, want)
+	}
+
+	// --replace withdraws the whole earlier submission for the council and period.
+	rep := e.Ingest("local-investment-returns", sources.Options{From: writeReturn(t, "museums-only.csv", strings.Replace(museums, "41500", "41000", 1)), Replace: true})
+	if n := strings.Join(rep.Loads[0].Notes, "\n"); !strings.Contains(n, "--replace withdrew 7 contribution rows of 2 earlier return(s) for North Yorkshire Council, 2024-04-01, 2025-03-31") {
+		t.Errorf("--replace notes:\n%s", n)
+	}
+	if got := strings.Join(projects(), "\n"); got != "Museums on the move | 3 | 179500" {
+		t.Fatalf("after --replace:\n%s", got)
+	}
+	if got := strings.Join(raw(), "\n"); got != "Museums on the move | 3" {
+		t.Fatalf("raw table after --replace:\n%s", got)
+	}
+}
+
+// TestSecondUsageReturnKeepsTheFirst checks the same rule for local-returns: a second file for the
+// same council and period (other measures, submitted the same day) adds to the first and says so;
+// a later submission supersedes only the figures it restates, and an earlier one loaded after it
+// does not undo them; --replace withdraws the council's figures for the period.
+func TestSecondUsageReturnKeepsTheFirst(t *testing.T) {
+	sample, err := demo.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _ := demo.Key(demo.RegisterURL)
+	register := writeReturn(t, "uk_local_authorities_future.csv", string(sample.Files[k].Body))
+	const head = "area_code,period_start,period_end,measure,value,site,notes,submitted_by,submitter_email,submitted_at\n"
+	line := func(measure, value, site, submitted string) string {
+		return "E06000065,2024-04-01,2025-03-31," + measure + "," + value + "," + site + ",,A. Curator,museums@example.gov.uk," + submitted + "\n"
+	}
+	e := fundingtest.New(t, "")
+	e.Register(register)
+	figures := func() string {
+		e.Build("core.local_returns")
+		return strings.Join(e.Rows(`SELECT measure, site, value, submitted_at FROM core.local_returns ORDER BY measure, site`), "\n")
+	}
+
+	e.Ingest("local-returns", sources.Options{From: writeReturn(t, "museums.csv", head+
+		line("museum_visits", "48210", "", "2025-05-12")+line("museum_volunteers", "35", "Castle Museum", "2025-05-12"))})
+	res := e.Ingest("local-returns", sources.Options{From: writeReturn(t, "libraries.csv", head+line("library_events", "410", "", "2025-05-12"))})
+	if got := res.Loads[0].Release.Key(); got != "usage-E06000065@2025-05-12 2024-04-01..2025-03-31" {
+		t.Fatalf("second return's release %s", got)
+	}
+	if n := strings.Join(res.Loads[0].Notes, "\n"); !strings.Contains(n, `kept 2 figures of "museum_visits", "museum_volunteers / Castle Museum"`) {
+		t.Errorf("the second return does not say it kept the first's figures:\n%s", n)
+	}
+	want := "library_events |  | 410 | 2025-05-12\nmuseum_visits |  | 48210 | 2025-05-12\nmuseum_volunteers | Castle Museum | 35 | 2025-05-12"
+	if got := figures(); got != want {
+		t.Fatalf("after the second return:\n%s\nwant\n%s", got, want)
+	}
+
+	// A later submission restating one figure supersedes it alone; an earlier one loaded after it
+	// does not undo it.
+	e.Ingest("local-returns", sources.Options{From: writeReturn(t, "corrected.csv", head+line("museum_visits", "48350", "", "2025-06-02"))})
+	e.Ingest("local-returns", sources.Options{From: writeReturn(t, "late-old.csv", head+line("museum_visits", "47000", "", "2025-05-01"))})
+	want = "library_events |  | 410 | 2025-05-12\nmuseum_visits |  | 48350 | 2025-06-02\nmuseum_volunteers | Castle Museum | 35 | 2025-05-12"
+	if got := figures(); got != want {
+		t.Fatalf("after the correction:\n%s\nwant\n%s", got, want)
+	}
+	var held int
+	e.Scalar(&held, `SELECT count(*) FROM raw.local_returns WHERE measure = 'museum_visits'`)
+	if held != 2 { // the correction (2025-06-02) and the older file loaded after it (2025-05-01)
+		t.Errorf("%d museum_visits rows held, want 2", held)
+	}
+
+	// --replace withdraws every figure held for the council and period.
+	rep := e.Ingest("local-returns", sources.Options{From: writeReturn(t, "replacement.csv", head+line("library_events", "415", "", "2025-07-01")), Replace: true})
+	if n := strings.Join(rep.Loads[0].Notes, "\n"); !strings.Contains(n, "--replace withdrew 4 figures of 4 earlier return(s) for E06000065, 2024-04-01, 2025-03-31") {
+		t.Errorf("--replace notes:\n%s", n)
+	}
+	if got := figures(); got != "library_events |  | 415 | 2025-07-01" {
+		t.Fatalf("after --replace:\n%s", got)
+	}
+}

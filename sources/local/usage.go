@@ -77,7 +77,8 @@ var UsageTemplate = Template{
 	Title:  "Council return: library, museum and volunteer figures",
 	Description: "One row per figure: the council, the period it covers, what was counted, and the value. " +
 		"Leave out what you do not collect (a missing row means not reported; write 0 only for a real zero). " +
-		"A corrected return for the same period replaces the earlier one once it is loaded with a later submitted_at.",
+		"A corrected figure replaces the one returned before for the same period, measure and site when its submitted_at is the same or later; " +
+		"figures a new file leaves out stay as returned before (load it with --replace to withdraw them).",
 	Columns: []Column{
 		{Name: "area_code", Type: Area, Required: true, Example: "E06000065", Doc: "the council's GSS code (E06000065) or MHCLG E-code (E2721)"},
 		{Name: "period_start", Type: Date, Required: true, Example: "2024-04-01", Doc: "first day of the period (YYYY-MM-DD)"},
@@ -109,8 +110,9 @@ type UsageRow struct {
 // Returns is the local-returns source: councils' own returns made from the usage template,
 // loaded with `cornerstone ingest local-returns --from FILE`, or found in the inbox folder named by
 // the source's `inbox` setting. Each file is one release: dataset "usage-<area codes>", vintage
-// "<submitted_at> <period range>", so a later submission is a newer release and a same-day
-// resubmission replaces its predecessor.
+// "<submitted_at> <period range>". A file supersedes only the figures it restates (the same
+// council, period, measure and site); --replace withdraws every figure held for its councils and
+// periods.
 type Returns struct{}
 
 // ReturnsTable is raw.local_returns.
@@ -147,6 +149,17 @@ func (Returns) Info() sources.Info {
 
 // OnDemand marks returns as submitted, not published: an empty inbox is not a failure.
 func (Returns) OnDemand() bool { return true }
+
+// Accumulates marks returns as adding to what is held: a second file for the same council and
+// period (other measures) keeps the first's figures.
+func (Returns) Accumulates() bool { return true }
+
+// usageSupersession: a return supersedes the held figures of the same council, period, measure
+// and site submitted on or before its own date (a later submission loaded earlier stays);
+// --replace withdraws every held figure of the council and period.
+var usageSupersession = sources.Supersession{Table: ReturnsTable.Name,
+	Scope: []string{"area_code", "period_start", "period_end"}, Item: []string{"measure", "site"},
+	Keep: "o.submitted_at > n.submitted_at", What: "figures"}
 
 // Discover lists the CSV files in the inbox folder (setting `inbox`), one release each, oldest
 // file first. Without an inbox it finds nothing: returns come with --from.
@@ -213,7 +226,9 @@ func (Returns) Identify(ctx context.Context, rel *sources.Release, files []sourc
 	return nil
 }
 
-// Load writes the return's rows.
+// Load writes the return's rows and supersedes the held figures it restates (see
+// usageSupersession); figures held from earlier returns that this one does not restate stay, with
+// a note saying so.
 func (Returns) Load(ctx context.Context, ld *sources.Loader) error {
 	f, err := ld.File("")
 	if err != nil {
@@ -240,7 +255,7 @@ func (Returns) Load(ctx context.Context, ld *sources.Loader) error {
 			return err
 		}
 	}
-	return nil
+	return ld.Supersede(ctx, usageSupersession)
 }
 
 // readUsage decodes and validates a usage return: the template's cell checks (Decode), then the

@@ -102,8 +102,8 @@ func (Budget) Discover(ctx context.Context, env *sources.Env) ([]sources.Release
 	return out, nil
 }
 
-// Identify reads the financial year of an RA file given with --from; the vintage is as for the
-// outturn source ("file-" and the start of the SHA-256) unless --vintage names it.
+// Identify reads the financial year of an RA file given with --from; which release it is is not in
+// the file, so unless --vintage names it the load is refused with sources.ErrNoVintage.
 func (Budget) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
 	f := files[0]
 	b, err := openRA(f.Path, f.Name)
@@ -120,7 +120,7 @@ func (Budget) Identify(ctx context.Context, rel *sources.Release, files []source
 		rel.Title = "Revenue account budget (RA) " + b.fy + " (" + f.Name + ")"
 	}
 	if rel.Vintage == "" {
-		rel.Vintage = "file-" + f.SHA256[:min(12, len(f.SHA256))]
+		return fmt.Errorf("%s: the file does not say which release of %s it is: %w", f.Name, rel.Dataset, sources.ErrNoVintage)
 	}
 	return nil
 }

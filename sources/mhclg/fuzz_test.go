@@ -85,3 +85,24 @@ func FuzzNames(f *testing.F) {
 		ro5Catalogue.suffix(s)
 	})
 }
+
+// FuzzSuggestHeaders: header suggestions never panic, score every pair between 0 and 1 (a part
+// is wholly like itself), and only ever suggest headers of the file.
+func FuzzSuggestHeaders(f *testing.F) {
+	f.Add("Open spaces - Parks and open spaces", "Employees (C1)", "Parks & open spaces - Employees (C1)", false)
+	f.Add("Library service", "Employees (C1)", "Libraries / Employees (C1)", true)
+	f.Add("", "", " - ", false)
+	f.Fuzz(func(t *testing.T, service, measure, header string, twoLevel bool) {
+		for _, p := range [][2]string{{service, header}, {measure, header}, {service, service}} {
+			s := similarity(p[0], p[1])
+			if s < 0 || s > 1 || p[0] == p[1] && s != 1 {
+				t.Fatalf("similarity(%q, %q) = %v", p[0], p[1], s)
+			}
+		}
+		for _, h := range suggestHeaders(service, measure, []string{header, header + " x"}, twoLevel, 3) {
+			if h != header && h != header+" x" {
+				t.Fatalf("suggested %q", h)
+			}
+		}
+	})
+}

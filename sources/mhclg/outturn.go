@@ -156,9 +156,10 @@ func discoverTimeSeries(ctx context.Context, env *sources.Env) ([]sources.Releas
 }
 
 // Identify tells an RO5 workbook (its financial year from the sheet names, title rows or file
-// name) from a time series CSV (its year_ending column) for files given with --from. The vintage
-// of a file named on the command line cannot be told from its content: unless --vintage says it,
-// it is "file-" and the first 12 hex digits of the file's SHA-256, which names that exact file.
+// name) from a time series CSV (its year_ending column) for files given with --from. Which release
+// of the year a workbook is (first release or revision) is not in the file: unless --vintage says
+// it, the load is refused with sources.ErrNoVintage, as every source refuses a vintage it cannot
+// tell. A time series file names its version ("_v3.1."): that is its vintage ("v3.1").
 func (Outturn) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
 	f := files[0]
 	kind, fy, err := sniffRevenueFile(f.Path, f.Name)
@@ -186,8 +187,13 @@ func (Outturn) Identify(ctx context.Context, rel *sources.Release, files []sourc
 	default:
 		return fmt.Errorf("%s is neither an RO5 workbook nor the revenue outturn time series: %w", f.Name, errNotRO5)
 	}
+	if rel.Vintage == "" && kind == "time-series" {
+		if m := versionRe.FindStringSubmatch(f.Name); m != nil {
+			rel.Vintage = "v" + m[1]
+		}
+	}
 	if rel.Vintage == "" {
-		rel.Vintage = "file-" + f.SHA256[:min(12, len(f.SHA256))]
+		return fmt.Errorf("%s: the file does not say which release of %s it is (first release or revision): %w", f.Name, rel.Dataset, sources.ErrNoVintage)
 	}
 	return nil
 }

@@ -238,7 +238,7 @@ func (b *ro5Book) check() error {
 		for _, tt := range b.tables {
 			all = append(all, tt.headers...)
 		}
-		e.Nearest = sources.Nearest(e.Expected, all, 3)
+		e.Nearest = suggestHeaders(svc, meas, all, t.layout != LayoutFlat, 3)
 		return e
 	}
 	for _, code := range []string{"C1", "C2", "C3", "C4", "C5", "C6", "C7"} {

@@ -275,3 +275,111 @@ func TestFinancialYear(t *testing.T) {
 		}
 	}
 }
+
+// TestFromFileVintageIsToldOrRefused: an RO5 or RA workbook does not say which release of its year
+// it is, so a --from file without --vintage is refused with an error naming --vintage (no vintage
+// is made up from the file's hash); a time series names its version, which is its vintage.
+func TestFromFileVintageIsToldOrRefused(t *testing.T) {
+	ro5, _ := writeFixture(t, t.TempDir(), demo.RO5Flat, "ods", "2024-25", true, nil)
+	ts := writeFile(t, "Revenue_Outturn_time_series_data_v3.1.csv", tsHeader+"202503,E06000001,Hartlepool,UA,submitted,1,2,3\r\n")
+	for _, c := range []struct {
+		src        sources.Identifier
+		path       string
+		vintage    string // given with --vintage
+		want, fail string
+	}{
+		{Outturn{}, ro5, "", "", "RO5_2024-25_data_by_LA.ods: the file does not say which release of ro5-2024-25 it is"},
+		{Outturn{}, ro5, "2025-11-27-outturn", "ro5-2024-25@2025-11-27-outturn", ""},
+		{Outturn{}, ts, "", "ro-time-series@v3.1", ""},
+	} {
+		rel := sources.Release{Vintage: c.vintage}
+		err := c.src.Identify(context.Background(), &rel, []sources.Fetched{{Asset: sources.Asset{Name: filepath.Base(c.path)}, Path: c.path, SHA256: strings.Repeat("ab", 32)}})
+		if c.fail != "" {
+			if !errors.Is(err, sources.ErrNoVintage) || !strings.Contains(err.Error(), c.fail) || !strings.Contains(err.Error(), "--vintage") {
+				t.Errorf("%s: err = %v, want ErrNoVintage naming the file and --vintage", c.path, err)
+			}
+			continue
+		}
+		if err != nil || rel.Key() != c.want {
+			t.Errorf("%s: %s, %v; want %s", c.path, rel.Key(), err, c.want)
+		}
+	}
+}
+
+// ro5Regulatory are environmental and regulatory lines of the 2024-25 form that sit between the
+// cultural total and street cleansing in the published workbook (about 21 seven-column blocks:
+// street cleansing's C3 is column 255). Cornerstone keeps none of them; their short headers
+// ("Water safety - Employees (C1)") are what whole-header edit distance suggested for a renamed
+// open-spaces header.
+var ro5Regulatory = []string{"Cemetery, cremation and mortuary services", "Community safety (crime reduction)",
+	"Community safety (safety services)", "Community safety (CCTV)", "Defences against flooding", "Land drainage and related work",
+	"Coast protection", "Trading standards", "Water safety", "Food safety", "Environmental protection; noise and nuisance",
+	"Housing standards", "Health and safety", "Port health", "Pest control", "Public conveniences",
+	"Animal and public health; infectious disease", "Licensing - Alcohol and entertainment licensing; taxi licensing",
+	"Licensing - other", "Crime reduction", "Agricultural and fisheries services"}
+
+// TestRO5NearMissSuggestsTheRenamedHeaderFirst renames RO5 headers in the real 2024-25 and 2018-19
+// layouts (the 2024-25 one with its environmental and regulatory lines): the header renamed comes
+// first among the suggestions, and headers of other lines do not appear.
+func TestRO5NearMissSuggestsTheRenamedHeaderFirst(t *testing.T) {
+	const parks = "Open spaces - Parks and open spaces"
+	renameParks := func(to string, all bool) map[string]string {
+		r := map[string]string{}
+		for i, m := range demo.RO5MeasureHeaders[:7] {
+			if all || i == 0 {
+				r[parks+" - "+m] = to + " - " + m
+			}
+		}
+		return r
+	}
+	cases := []struct {
+		name, layout, year string
+		rename             map[string]string
+		first              string
+	}{
+		{"one header's service", demo.RO5Flat, "2024-25", renameParks("Parks and green spaces", false), "Parks and green spaces - Employees (C1)"},
+		{"one header's service, & for and", demo.RO5Flat, "2024-25", renameParks("Parks & open spaces", false), "Parks & open spaces - Employees (C1)"},
+		{"every header of the line", demo.RO5Flat, "2024-25", renameParks("Parks", true), "Parks - Employees (C1)"},
+		{"the measure", demo.RO5Flat, "2024-25", map[string]string{parks + " - Employees (C1)": parks + " - Employee costs (C1)"}, parks + " - Employee costs (C1)"},
+		{"two-level service", demo.RO5TwoLevel, "2018-19", map[string]string{"Library service": "Libraries"}, "Libraries / Employees (C1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := demo.RO5Book{Year: c.year, Layout: c.layout, Rename: c.rename,
+				Rows: []demo.RO5Row{{ECode: "E0101", ONS: "E06000001", Name: "Hartlepool", Class: "UA", Cells: map[string][]any{}}}}
+			for _, s := range demo.RO5Services(c.layout == demo.RO5Flat) {
+				text := s.Prefixed
+				if c.layout != demo.RO5Flat && s.Bare != "" {
+					text = s.Bare
+				}
+				b.Services = append(b.Services, text)
+				if s.Key == "total_cultural" && c.layout == demo.RO5Flat {
+					b.Services = append(b.Services, ro5Regulatory...)
+				}
+			}
+			body, err := b.Bytes("ods")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "RO5_"+c.year+".ods")
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = openRO5(path, filepath.Base(path))
+			var le *sources.LayoutError
+			if !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a layout error", err)
+			}
+			if len(le.Nearest) == 0 || le.Nearest[0] != c.first {
+				t.Fatalf("expected %q, suggestions %q, want %q first", le.Expected, le.Nearest, c.first)
+			}
+			for _, n := range le.Nearest {
+				for _, other := range append([]string{"Water safety", "Port health", "Allotments", "TOTAL", "Defences"}, ro5Regulatory...) {
+					if strings.Contains(n, other) {
+						t.Errorf("unrelated suggestion %q in %q", n, le.Nearest)
+					}
+				}
+			}
+		})
+	}
+}

@@ -223,7 +223,7 @@ func TestSpendDemoEndToEnd(t *testing.T) {
 
 	t.Run("a reconciliation violation is reported with file, authority and line", func(t *testing.T) {
 		p := writeBook(t, dir, "RO5_2022-23_broken.ods", flatBook(true, nil))
-		if code, _, stderr := run(t, "ingest", "mhclg-revenue-outturn", "--db", db, "--data", data, "--from", p); code != 0 {
+		if code, _, stderr := run(t, "ingest", "mhclg-revenue-outturn", "--db", db, "--data", data, "--from", p, "--vintage", "2023-12-01-broken"); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		got := query(t, db, `select source_file, ecode, service_line, measure, check_name, difference_gbp from core.spend_reconciliation where not ok order by all`)

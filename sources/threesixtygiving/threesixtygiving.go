@@ -196,7 +196,7 @@ func (Source) Identify(ctx context.Context, rel *sources.Release, files []source
 		rel.Vintage = fileDateRe.FindString(name)
 	}
 	if rel.Vintage == "" {
-		return fmt.Errorf("%s: the file name has no YYYY-MM-DD date; pass --vintage: %w", name, sources.ErrNoVintage)
+		return fmt.Errorf("%s: the file name has no YYYY-MM-DD date: %w", name, sources.ErrNoVintage)
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 -- name: core.museum_visits
 -- depends: raw.dcms_museum_visits, core.museum_sites, core.museum_name_aliases, core.museum_key
--- description: Visits to the DCMS-sponsored museums per month, quarter and financial-year running total, from the newest workbook (its archive sheets included), under current names. coverage keeps the DCMS total ('total'), museum group rows ('group') and site rows ('site') apart: the group rows sum to the total, and a group's sites to the group, so sum one coverage at a time. area_code (core.museum_sites) is set on sites and on groups not split into sites, and NULL on the total and on split groups, so visits summed by area_code never double count. Where a period is in both the current and the archive sheets the current one is kept.
+-- description: Visits to the DCMS-sponsored museums per month, quarter and financial-year running total, each period from the newest official workbook that holds it (its archive sheets included; dataset monthly-visits), or, for a period no workbook holds, from the newest partial export (dataset monthly-visits-export: a table saved as CSV), so a partial file never shrinks what the official release holds; every museum of a period comes from the same release. Names are current names. coverage keeps the DCMS total ('total'), museum group rows ('group') and site rows ('site') apart: the group rows sum to the total, and a group's sites to the group, so sum one coverage at a time. area_code (core.museum_sites) is set on sites and on groups not split into sites, and NULL on the total and on split groups, so visits summed by area_code never double count. Where a period is in both the current and the archive sheets the current one is kept.
 -- grain: museum, grain, period_start
 -- test: unique(museum, grain, period_start)
 -- test: not_null(museum, coverage, grain, period_start, table_id, published_name)
@@ -11,9 +11,16 @@
 -- test: not_null(museum_group) severity=warn
 -- test: expect(coverage = 'total' OR in_museum_sites) severity=warn
 -- test: row_count(max_drop=0.5)
-WITH latest AS (
-    SELECT * FROM raw.dcms_museum_visits
-    WHERE _vintage = (SELECT max(_vintage) FROM raw.dcms_museum_visits)
+WITH releases AS (
+    SELECT grain, period_start, _dataset, _vintage, _load_id,
+        row_number() OVER (PARTITION BY grain, period_start
+            ORDER BY _dataset = 'monthly-visits' DESC, _vintage DESC, _load_id DESC) AS pick
+    FROM (SELECT DISTINCT grain, period_start, _dataset, _vintage, _load_id FROM raw.dcms_museum_visits)
+),
+latest AS (
+    SELECT v.* FROM raw.dcms_museum_visits AS v
+    JOIN releases AS r USING (grain, period_start, _dataset, _vintage, _load_id)
+    WHERE r.pick = 1
 ),
 keys AS (
     SELECT core.museum_key(museum) AS name_key, museum FROM core.museum_sites
@@ -66,6 +73,7 @@ SELECT
     in_museum_sites,
     museum_name AS published_name,
     table_id,
+    _dataset AS dataset,
     _vintage AS vintage,
     'dcms-museum-visits' AS source
 FROM ranked
