@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 )
 
@@ -53,6 +54,22 @@ func (l Ledger) Start(ctx context.Context, command string) (int64, error) {
 	return id, nil
 }
 
+// StepErrorMax bounds a step's error and detail as meta.runs.summary keeps them: the messages quote
+// files and cells, and a hostile file must not bloat the ledger (the whole message is on stderr).
+const StepErrorMax = 1500
+
+// summaryJSON encodes the step results for meta.runs.summary, each step's error and detail clipped
+// to StepErrorMax bytes.
+func summaryJSON(results []StepResult) string {
+	clipped := make([]StepResult, len(results))
+	for i, r := range results {
+		r.Error, r.Detail = safetext.Clip(r.Error, StepErrorMax), safetext.Clip(r.Detail, StepErrorMax)
+		clipped[i] = r
+	}
+	b, _ := json.Marshal(clipped)
+	return string(b)
+}
+
 // Finish records the end of run id with the report (nil when the run did not get as far as a
 // graph) and the error that ended it, if any.
 func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error, interrupted bool) error {
@@ -61,8 +78,7 @@ func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error,
 	var summary any
 	if rep != nil {
 		ok, failed, skipped = rep.Counts()
-		b, _ := json.Marshal(rep.Results)
-		summary = string(b)
+		summary = summaryJSON(rep.Results)
 		if rep.Failed() {
 			status = RunFailed
 		}
@@ -70,7 +86,7 @@ func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error,
 	var errText any
 	if runErr != nil {
 		status = RunFailed
-		errText = runErr.Error()
+		errText = safetext.Field(runErr.Error())
 	}
 	if interrupted {
 		status = RunInterrupted

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
@@ -88,5 +89,35 @@ func TestLedgerRunsReadsBackRunsAndLoads(t *testing.T) {
 		Rows: 12, Reason: "layout", Error: "no header", Notes: []string{"a note"}}
 	if len(r.Loads) != 1 || fmt.Sprint(r.Loads[0]) != fmt.Sprint(want) {
 		t.Errorf("loads %+v; want %+v", r.Loads, want)
+	}
+}
+
+// A step whose error quotes megabytes of a file leaves meta.runs fields of at most 4 KiB, each
+// saying it was clipped.
+func TestLedgerClipsLongErrors(t *testing.T) {
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb"), Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := pipeline.Ledger{DB: db}
+	id, err := l.Start(ctx, "cornerstone ingest local-returns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := "bad value " + strings.Repeat(`"x"`, 3<<20)
+	rep := &pipeline.Report{Results: []pipeline.StepResult{{ID: "ingest:local-returns", State: pipeline.StateFailed, Error: huge, Err: errors.New(huge)}}}
+	if err := l.Finish(ctx, id, rep, errors.New(huge), false); err != nil {
+		t.Fatal(err)
+	}
+	var summary, msg string
+	if err := db.QueryRow(ctx, `SELECT summary, error FROM meta.runs WHERE run_id = ?`, id).Scan(&summary, &msg); err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]string{"summary": summary, "error": msg} {
+		if len(v) > 4096 || !strings.Contains(v, "clipped") {
+			t.Errorf("meta.runs.%s: %d bytes: %.80q…", name, len(v), v)
+		}
 	}
 }

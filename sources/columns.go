@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 	"github.com/cornerstone-data/cornerstone/internal/sheets"
 )
 
@@ -19,9 +20,11 @@ type Columns map[string]int
 
 // MatchColumns finds every required header in the header row. A missing one is a *LayoutError that
 // names the file, the sheet, the header expected and the nearest headers present; optional headers
-// map to -1 when absent.
+// map to -1 when absent. A header it looks for that appears in two columns is a
+// *DuplicateColumnError naming both: which copy holds the figures cannot be told.
 func MatchColumns(file, sheet string, header []sheets.Cell, required, optional []string) (Columns, error) {
 	have := map[string]int{}
+	dups := map[string]int{} // the second column of a header seen twice
 	var texts []string
 	for i, c := range header {
 		t := sheets.NormalizeHeader(c.Value)
@@ -30,6 +33,8 @@ func MatchColumns(file, sheet string, header []sheets.Cell, required, optional [
 		}
 		if _, dup := have[t]; !dup {
 			have[t] = i
+		} else if _, seen := dups[t]; !seen {
+			dups[t] = i
 		}
 		texts = append(texts, t)
 	}
@@ -46,6 +51,11 @@ func MatchColumns(file, sheet string, header []sheets.Cell, required, optional [
 			cols[o] = i
 		} else {
 			cols[o] = -1
+		}
+	}
+	for _, name := range append(append([]string{}, required...), optional...) {
+		if j, dup := dups[sheets.NormalizeHeader(name)]; dup {
+			return nil, &DuplicateColumnError{File: file, Sheet: sheet, Header: name, Cols: [2]int{have[sheets.NormalizeHeader(name)], j}}
 		}
 	}
 	return cols, nil
@@ -89,7 +99,7 @@ func MissingOptional(file, sheet string, header []sheets.Cell, cols Columns, exp
 	for _, name := range absent {
 		note := fmt.Sprintf("%s: optional column %q not found, loaded as empty", where, name)
 		if near := Nearest(name, others, 1); len(near) > 0 {
-			notes = append(notes, fmt.Sprintf("%s; nearest header found: %q", note, near[0]))
+			notes = append(notes, fmt.Sprintf("%s; nearest header found: %q", note, safetext.Value(near[0])))
 		} else if slices.Contains(expected, name) {
 			notes = append(notes, note+"; files of this layout have it")
 		}

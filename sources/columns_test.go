@@ -127,3 +127,19 @@ func TestMissingOptional(t *testing.T) {
 		t.Errorf("MissingOptional = %q, want none", got)
 	}
 }
+
+// A header the reader needs that appears twice fails naming both columns; duplicates of headers it
+// does not read, and blank headers, are harmless.
+func TestMatchColumnsRefusesDuplicates(t *testing.T) {
+	header := cells("Name", "Type", "Notes", "", "", "Notes", "Name ")
+	_, err := sources.MatchColumns("libs.csv", "", header, []string{"Name", "Type"}, nil)
+	var de *sources.DuplicateColumnError
+	if !errors.As(err, &de) || !errors.Is(err, sources.ErrLayout) || sources.Reason(err) != sources.ReasonLayout ||
+		err.Error() != `libs.csv: header "Name" appears in two columns, A and G: which one holds the figures cannot be told` {
+		t.Errorf("duplicate Name: %v", err)
+	}
+	cols, err := sources.MatchColumns("libs.csv", "", header[:6], []string{"Name", "Type"}, []string{"Year"})
+	if err != nil || cols["Name"] != 0 || cols["Type"] != 1 || cols["Year"] != -1 {
+		t.Errorf("unread duplicates: %v %v", cols, err)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
+	"github.com/cornerstone-data/cornerstone/internal/sheets"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/sources/fetch"
 )
@@ -32,6 +34,11 @@ var (
 	ErrLayout = errors.New("unexpected layout")
 	// ErrInvalid means a file has cells that fail validation; see *ValidationError.
 	ErrInvalid = errors.New("invalid input")
+	// ErrNotRegularFile means --from (or a file setting) names a folder, a named pipe, a socket or
+	// a device: only regular files are read, so nothing can block on a pipe with no writer.
+	ErrNotRegularFile = errors.New("not a regular file")
+	// ErrFileTooLarge means a local file is larger than its source reads (Info.MaxFileBytes).
+	ErrFileTooLarge = errors.New("file too large for this source")
 )
 
 // LoadError is a failed load of one release; the message names the source, the release and the file.
@@ -86,10 +93,14 @@ func (e *LayoutError) Error() string {
 		fmt.Fprintf(&b, " (header row %d)", e.Row)
 	}
 	if len(e.Nearest) > 0 {
-		fmt.Fprintf(&b, "; nearest headers found: %q", e.Nearest)
+		near := make([]string, len(e.Nearest))
+		for i, n := range e.Nearest {
+			near[i] = safetext.Value(n)
+		}
+		fmt.Fprintf(&b, "; nearest headers found: %q", near)
 	}
 	if e.Detail != "" {
-		b.WriteString("; " + e.Detail)
+		b.WriteString("; " + safetext.Clip(e.Detail, 2*safetext.ValueMax))
 	}
 	return b.String()
 }
@@ -102,6 +113,30 @@ func (e *LayoutError) Unwrap() []error {
 	return []error{ErrLayout, e.Err}
 }
 
+// DuplicateColumnError reports a header a reader needs that appears in two columns of a file's
+// header row: `f.csv: header "Name" appears in two columns, B and F: which one holds the figures
+// cannot be told`. It matches ErrLayout.
+type DuplicateColumnError struct {
+	File   string
+	Sheet  string
+	Header string
+	Cols   [2]int // 0-based column indexes, as sheets.Rows gives them
+}
+
+func (e *DuplicateColumnError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Sheet != "" {
+		fmt.Fprintf(&b, " sheet %q", e.Sheet)
+	}
+	fmt.Fprintf(&b, ": header %q appears in two columns, %s and %s: which one holds the figures cannot be told",
+		e.Header, sheets.CellRef(e.Cols[0], 0), sheets.CellRef(e.Cols[1], 0))
+	return b.String()
+}
+
+// Unwrap returns ErrLayout.
+func (e *DuplicateColumnError) Unwrap() error { return ErrLayout }
+
 // Problem is one bad cell or row found by validation.
 type Problem struct {
 	Row    int    // 1-based row as a spreadsheet shows it (header is row 1 in a CSV)
@@ -110,9 +145,15 @@ type Problem struct {
 	Why    string
 }
 
+// String renders the problem for a message; the column, the value and the reason are clipped
+// (safetext.Value), since they come from the file.
 func (p Problem) String() string {
-	return fmt.Sprintf("row %d column %q value %q: %s", p.Row, p.Column, p.Value, p.Why)
+	return fmt.Sprintf("row %d column %q value %q: %s", p.Row, safetext.Value(p.Column), safetext.Value(p.Value),
+		safetext.Clip(p.Why, 2*safetext.ValueMax))
 }
+
+// MaxProblemsListed is how many problems a ValidationError's message lists; it counts them all.
+const MaxProblemsListed = 100
 
 // ValidationError lists every problem found in a file before anything was loaded.
 type ValidationError struct {
@@ -121,14 +162,20 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists the problems, one a line: all of them up to MaxProblemsListed, else that many and a
+// count of the rest.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s", e.File)
 	if e.Sheet != "" {
-		fmt.Fprintf(&b, " sheet %q", e.Sheet)
+		fmt.Fprintf(&b, " sheet %q", safetext.Value(e.Sheet))
 	}
 	fmt.Fprintf(&b, ": %d problem(s), nothing loaded:", len(e.Problems))
-	for _, p := range e.Problems {
+	for i, p := range e.Problems {
+		if i == MaxProblemsListed {
+			fmt.Fprintf(&b, "\n  … and %d more (the first %d are listed)", len(e.Problems)-i, i)
+			break
+		}
 		b.WriteString("\n  ")
 		b.WriteString(p.String())
 	}
@@ -174,11 +221,11 @@ func Reason(err error) string {
 		return ReasonRowCollapse
 	case errors.Is(err, ErrOlderRelease):
 		return ReasonOlderRelease
-	case errors.Is(err, fetch.ErrUnexpectedFormat), errors.Is(err, fetch.ErrTooLarge):
+	case errors.Is(err, fetch.ErrUnexpectedFormat), errors.Is(err, fetch.ErrTooLarge), errors.Is(err, ErrFileTooLarge):
 		return ReasonWrongFormat
 	case errors.As(err, &le), errors.Is(err, ErrLayout):
 		return ReasonLayout
-	case errors.As(err, &ve), errors.Is(err, ErrInvalid):
+	case errors.As(err, &ve), errors.Is(err, ErrInvalid), errors.Is(err, ErrBadLabel):
 		return ReasonInvalid
 	case errors.Is(err, ErrNoVintage):
 		return ReasonNoVintage

@@ -2,18 +2,12 @@ package sources
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"path"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/cornerstone-data/cornerstone/internal/progress"
@@ -212,10 +206,10 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts
 	started := env.now()
 	lr = LoadResult{Release: rel, Status: StatusFailed}
 	task := env.progress().Start(info.ID+" "+releaseLabel(rel), -1)
-	var temps []string
+	var files []Fetched
 	defer func() {
-		for _, p := range temps {
-			_ = os.Remove(p)
+		for _, f := range files {
+			f.removeTemp()
 		}
 		if lr.Err != nil {
 			lr.Status = StatusFailed
@@ -230,12 +224,7 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts
 	}
 	lr.LoadID = loadID
 
-	files, err := env.fetchAssets(ctx, info, rel)
-	for _, f := range files {
-		if f.Result != nil || f.Asset.Path != "" {
-			temps = append(temps, f.Path)
-		}
-	}
+	files, err = env.fetchAssets(ctx, info, rel)
 	if err != nil {
 		lr.Err = err
 		return lr
@@ -270,6 +259,10 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts
 	if rel.Dataset == "" || rel.Vintage == "" {
 		lr.Err = &LoadError{Source: info.ID, File: files[0].Name,
 			Err: fmt.Errorf("%w; --dataset names the dataset when the source cannot tell it either", ErrNoVintage)}
+		return lr
+	}
+	if err := checkIdentity(&rel); err != nil {
+		lr.Err = &LoadError{Source: info.ID, File: files[0].Name, Err: fmt.Errorf("identifying the release: %w", err)}
 		return lr
 	}
 	lr.Release = rel
@@ -342,7 +335,6 @@ func (env *Env) ingestRelease(ctx context.Context, src Source, rel Release, opts
 		lr.Err = err
 		return lr
 	}
-	temps = nil // landed: nothing to clean
 	task.Done(fmt.Sprintf("loaded %d rows", lr.Rows))
 	for _, n := range lr.Notes {
 		env.progress().Logf("  note: %s", n)
@@ -428,127 +420,6 @@ func (env *Env) nextLoadID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("allocating load id: %w", err)
 	}
 	return id, nil
-}
-
-// fetchAssets retrieves every asset of rel into the landing zone's temp folder, or reuses the
-// landed file when the publisher answers 304 Not Modified.
-func (env *Env) fetchAssets(ctx context.Context, info Info, rel Release) ([]Fetched, error) {
-	var out []Fetched
-	for _, a := range rel.Assets {
-		if a.Name == "" && a.URL != "" {
-			if u, err := url.Parse(a.URL); err == nil {
-				a.Name = path.Base(u.Path)
-			}
-		}
-		a.Name = landing.SafeName(a.Name)
-		f, err := env.fetchOne(ctx, info, a)
-		if err != nil {
-			for _, g := range out {
-				if g.Result != nil || g.Asset.Path != "" {
-					_ = os.Remove(g.Path)
-				}
-			}
-			label := a.URL
-			if label == "" {
-				label = a.Path
-			}
-			return nil, &LoadError{Source: info.ID, Release: rel.Key(), File: label, Err: err}
-		}
-		out = append(out, f)
-	}
-	return out, nil
-}
-
-func (env *Env) fetchOne(ctx context.Context, info Info, a Asset) (Fetched, error) {
-	if a.Path != "" {
-		return copyLocal(env.Landing.TempDir(), a)
-	}
-	req := fetch.Request{URL: a.URL, Name: info.ID + " " + a.Name, Expect: a.Kind}
-	prev, havePrev := env.previousFile(ctx, info.ID, a.URL)
-	if havePrev {
-		req.ETag, req.LastModified = prev.ETag, prev.LastModified
-	}
-	r, err := env.Fetch.Download(ctx, req, env.Landing.TempDir())
-	if err != nil {
-		return Fetched{}, err
-	}
-	if r.NotModified {
-		if !havePrev {
-			return Fetched{}, fmt.Errorf("fetching %s: 304 Not Modified for a file never landed", a.URL)
-		}
-		return Fetched{Asset: a, Path: prev.Path, SHA256: prev.SHA256, Size: prev.Size}, nil
-	}
-	return Fetched{Asset: a, Path: r.Path, SHA256: r.SHA256, Size: r.Size, Result: r}, nil
-}
-
-// previousFile finds the newest landed file fetched from url, for conditional GET.
-func (env *Env) previousFile(ctx context.Context, source, u string) (landing.File, bool) {
-	var sha string
-	err := env.DB.QueryRow(ctx, `SELECT sha256 FROM meta.files WHERE source = ? AND url = ? ORDER BY retrieved_at DESC LIMIT 1`, source, u).Scan(&sha)
-	if err != nil {
-		return landing.File{}, false
-	}
-	f, err := env.Landing.Lookup(source, sha)
-	if err != nil {
-		return landing.File{}, false
-	}
-	return f, true
-}
-
-// copyLocal copies a --from file into the temp folder, hashing it and checking it is not an HTML
-// page or the wrong format.
-func copyLocal(tmpDir string, a Asset) (Fetched, error) {
-	in, err := os.Open(a.Path)
-	if err != nil {
-		return Fetched{}, fmt.Errorf("opening %s: %w", a.Path, err)
-	}
-	defer in.Close()
-	head := make([]byte, 8192)
-	n, err := io.ReadFull(in, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return Fetched{}, fmt.Errorf("reading %s: %w", a.Path, err)
-	}
-	head = head[:n]
-	if n == 0 {
-		return Fetched{}, fmt.Errorf("reading %s: %w", a.Path, fetch.ErrEmpty)
-	}
-	if err := fetch.Sniff(head, "", a.Kind); err != nil {
-		return Fetched{}, fmt.Errorf("checking %s: %w", a.Path, err)
-	}
-	out, err := os.CreateTemp(tmpDir, "local-")
-	if err != nil {
-		return Fetched{}, err
-	}
-	h := sha256.New()
-	w := io.MultiWriter(out, h)
-	size, err := w.Write(head)
-	if err == nil {
-		var rest int64
-		rest, err = io.Copy(w, in)
-		size += int(rest)
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(out.Name())
-		return Fetched{}, fmt.Errorf("copying %s: %w", a.Path, err)
-	}
-	return Fetched{Asset: a, Path: out.Name(), SHA256: hex.EncodeToString(h.Sum(nil)), Size: int64(size)}, nil
-}
-
-// releaseSHA is the file's hash, or for several files the hash of their sorted name:hash lines.
-func releaseSHA(files []Fetched) string {
-	if len(files) == 1 {
-		return files[0].SHA256
-	}
-	lines := make([]string, len(files))
-	for i, f := range files {
-		lines[i] = f.Name + ":" + f.SHA256
-	}
-	sort.Strings(lines)
-	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	return hex.EncodeToString(sum[:])
 }
 
 func (env *Env) land(info Info, rel Release, f Fetched) (landing.File, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/sources/landing"
 )
@@ -62,15 +63,17 @@ func (env *Env) recordFailure(ctx context.Context, lr *LoadResult, started time.
 	env.recordLoad(ctx, lr, started, nil)
 }
 
+// insertLoad writes the meta.loads row of a load. Its text fields quote files and cells, so each is
+// clipped to safetext.FieldMax bytes (and the notes to as many in all): a hostile file cannot
+// bloat the ledger every later command reads.
 func insertLoad(ctx context.Context, tx *warehouse.Tx, runID int64, lr *LoadResult, started, finished time.Time, files string) error {
 	var errText, notes, reason any
 	if lr.Err != nil {
-		errText = lr.Err.Error()
+		errText = safetext.Field(lr.Err.Error())
 		reason = Reason(lr.Err)
 	}
 	if len(lr.Notes) > 0 {
-		b, _ := json.Marshal(lr.Notes)
-		notes = string(b)
+		notes = notesJSON(lr.Notes)
 	}
 	var run any
 	if runID > 0 {
@@ -78,19 +81,35 @@ func insertLoad(ctx context.Context, tx *warehouse.Tx, runID int64, lr *LoadResu
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO meta.loads (load_id, run_id, source, dataset, vintage, release, sha256, files, rows,
 			started_at, finished_at, status, error, notes, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		lr.LoadID, run, lr.Release.Source, nullIfEmpty(lr.Release.Dataset), nullIfEmpty(lr.Release.Vintage),
-		nullIfEmpty(lr.Release.Title), nullIfEmpty(lr.SHA256), files, lr.Rows, started, finished, lr.Status, errText, notes, reason)
+		lr.LoadID, run, lr.Release.Source, nullIfEmpty(safetext.Field(lr.Release.Dataset)), nullIfEmpty(safetext.Field(lr.Release.Vintage)),
+		nullIfEmpty(safetext.Field(lr.Release.Title)), nullIfEmpty(lr.SHA256), files, lr.Rows, started, finished, lr.Status, errText, notes, reason)
 	if err != nil {
 		return fmt.Errorf("recording meta.loads: %w", err)
 	}
 	return nil
 }
 
+// notesJSON encodes a load's notes as a JSON array of at most safetext.FieldMax bytes: each note
+// clipped, and the notes that do not fit replaced by one saying how many were left out.
+func notesJSON(notes []string) string {
+	var kept []string
+	for i, n := range notes {
+		next := append(append([]string{}, kept...), safetext.Clip(n, safetext.FieldMax/4))
+		if b, _ := json.Marshal(next); len(b) > safetext.FieldMax-64 {
+			kept = append(kept, fmt.Sprintf("… and %d more notes, left out", len(notes)-i))
+			break
+		}
+		kept = next
+	}
+	b, _ := json.Marshal(kept)
+	return string(b)
+}
+
 // recordCheck notes when a source was last checked and what it found, for freshness.
 func (env *Env) recordCheck(ctx context.Context, source, status string, cause error, last *Release) {
 	var errText, rel any
 	if cause != nil {
-		errText = cause.Error()
+		errText = safetext.Field(cause.Error())
 	}
 	if last != nil {
 		rel = releaseLabel(*last)

@@ -75,6 +75,10 @@ type Info struct {
 	// most (zero for the rest). A run starts the longest ingests first, judged by the warehouse's
 	// load history; on a first run, before there is any, this stands in for it.
 	TypicalLoad time.Duration
+	// MaxFileBytes caps each file of a release taken from a local path (--from, or a file
+	// setting): a larger one fails with ErrFileTooLarge before any of it is read. Zero leaves
+	// files to the readers' own limits. Councils' returns, a few hundred rows, set 32 MiB.
+	MaxFileBytes int64
 }
 
 // Cadence is a publisher's release calendar.
@@ -130,10 +134,11 @@ type Asset struct {
 // Fetched is an asset retrieved but not yet landed (or found unchanged in the landing zone).
 type Fetched struct {
 	Asset
-	Path   string // file on disk
+	Path   string // file on disk; before landing, a temp file named as the asset (Name)
 	SHA256 string
 	Size   int64
 	Result *fetch.Result // nil for local files and for files reused after 304 Not Modified
+	stage  string        // the temp folder holding Path, removed after the load ("" once landed)
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,19 @@ inputs are unchanged are left as they are unless --full.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			job := plan.Job{Command: commandLine(cmd, args), Build: true, AllModels: len(args) == 0, Models: args, FullBuild: full}
+			project, err := models.Default()
+			if err != nil {
+				return err
+			}
+			for _, m := range args { // an unknown model is a usage error, as an unknown source for ingest
+				if _, ok := project.Models[m]; !ok {
+					msg := fmt.Sprintf("unknown model %q", m)
+					if near := sources.Nearest(m, project.Names(), 3); len(near) > 0 {
+						msg += " (nearest: " + strings.Join(near, ", ") + ")"
+					}
+					return usagef("%s; models are named schema.table, one file each under queries/models", msg)
+				}
+			}
 			return a.execute(cmd.Context(), job, "", false)
 		},
 	}

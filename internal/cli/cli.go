@@ -15,6 +15,7 @@ import (
 
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/progress"
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 	"github.com/cornerstone-data/cornerstone/pipeline/plan"
 	"github.com/cornerstone-data/cornerstone/sources"
@@ -44,9 +45,12 @@ func usagef(format string, args ...any) error {
 // steps); it exits 1 without printing more.
 var ErrFailed = errors.New("failed")
 
-// app holds the global flags and the streams of one invocation.
+// app holds the global flags and the streams of one invocation. stderr escapes control characters
+// and clips long lines (safetext.Writer): messages quote file names, headers and cells; term is
+// the stream itself, for progress bars (package progress escapes its own lines).
 type app struct {
 	stdout, stderr io.Writer
+	term           io.Writer
 	configPath     string
 	db, data, out  string
 	quiet          bool
@@ -57,8 +61,9 @@ type app struct {
 }
 
 // Main runs the command line and returns the exit code.
-func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr}
+func Main(ctx context.Context, args []string, stdout, term io.Writer) int {
+	stderr := safetext.NewWriter(term)
+	a := &app{stdout: stdout, stderr: stderr, term: term}
 	root := a.root()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -190,7 +195,7 @@ func (a *app) progress() progress.Reporter {
 	if a.quiet {
 		return progress.Discard()
 	}
-	return progress.New(a.stderr, true)
+	return progress.New(a.term, true)
 }
 
 // openWriter opens the warehouse for writing, taking the single-writer lock; migrating it creates

@@ -243,6 +243,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"no-such-command"},
 		{"ingest"},
 		{"ingest", "no-such-source"},
+		{"build", "core.no_such_model"},
+		{"ingest", "ace-library-locations", "--from", "x.csv", "--vintage", "2024\n\x1b[2J"},
 		{"sql"},
 		{"sql", "--format", "xml", "select 1"},
 		{"demo", "--no-such-flag"},

@@ -69,6 +69,10 @@ func renderReliability(results []matrixResult) string {
 	b.WriteString("| Case | Fault injected | Exit | Data unchanged | Clean re-run | Error or warning reported (first line) |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
 	for _, r := range results {
+		about := r.c.target
+		if r.c.about != "" {
+			about = r.c.about
+		}
 		data := yesNo(r.unchanged)
 		if r.c.loads {
 			data = "loaded"
@@ -76,7 +80,7 @@ func renderReliability(results []matrixResult) string {
 				data = "**NOT AS A CLEAN RUN**"
 			}
 		}
-		fmt.Fprintf(&b, "| `%s` | %s (`%s`) | %d | %s | %s | %s |\n", r.c.name, r.c.fault, r.c.target,
+		fmt.Fprintf(&b, "| `%s` | %s (`%s`) | %d | %s | %s | %s |\n", r.c.name, r.c.fault, about,
 			r.code, data, yesNo(r.rerunOK), "`"+r.message+"`")
 	}
 	b.WriteString(reliabilityTail)
@@ -164,6 +168,17 @@ SQL and constant clauses). Quotes, semicolons and SQL fragments in CSV fields an
 invalid UTF-8 is stored as U+FFFD, never as invalid bytes. ` + "`../`" + ` and absolute paths in names used for
 files are reduced to a safe base name by ` + "`sources/landing`" + ` (its tests). CSV and XLSX downloads neutralise
 cells starting with ` + "`=`, `+`, `-`, `@`" + ` (` + "`reports/site` TestDownloadsNeutraliseFormulas" + `).
+
+Text from files is bounded and escaped on its way out (` + "`internal/safetext`" + `): a value quoted in a message is
+clipped to 200 bytes, saying so; ` + "`meta.loads`, `meta.runs` and `meta.source_state`" + ` fields and every stderr line
+to 4 KiB; a notification's webhook body to 4,000 bytes (` + "`pipeline/plan` TestEventsStayUnder4KiB" + `); control
+characters and text-reordering characters are escaped on stderr and in ` + "`sql --format table`, `runs`" + ` and the
+other tables (the matrix checks that no stderr line of any case exceeds 4 KiB or holds a control character).
+` + "`sql`" + ` runs one SELECT on a connection with DuckDB's file access off and its configuration locked
+(` + "`internal/warehouse` TestReadQueryRefusesAllButQueries" + `), and no connection installs or loads an extension.
+Readers count shared strings toward their limits, refuse zip entries that inflate more than 100 times
+(over 16 MiB), verify every zip entry's CRC-32 before parsing it, and bound a CSV record to 16 MiB
+(` + "`internal/sheets` TestZipChecksumIsVerified, TestSharedStringsCountTowardLimits, TestCSVReader" + `).
 `
 
 func firstLines(s string, n int) string {

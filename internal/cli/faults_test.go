@@ -51,7 +51,8 @@ type faultEnv struct {
 type faultCase struct {
 	name   string // short name (the doc's first column)
 	fault  string // what is injected, for the doc
-	target string // the source the command ingests
+	target string // the source the command ingests (and the clean re-run ingests)
+	about  string // what the fault is about, for the doc, when not target (a command, a source)
 	// setup injects the fault and returns the command line to run (nil: ingest target with
 	// the clean config) and an undo func (nil: nothing to undo beyond clearing the mirror).
 	setup func(t *testing.T, e *faultEnv) (args []string, undo func())
@@ -77,7 +78,7 @@ func faultCases(t *testing.T, m *mirror) []faultCase {
 			return nil, nil
 		}
 	}
-	return []faultCase{
+	cases := []faultCase{
 		{name: "http-5xx", fault: "the XLSX URL answers 503 on every attempt", target: xlsxSource,
 			setup: serve(xlsxFile, func(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
@@ -195,6 +196,7 @@ func faultCases(t *testing.T, m *mirror) []faultCase {
 			sub:  []string{fsizeEnv + "=49152"},
 			code: 1, says: []string{csvSource, "too large"}},
 	}
+	return append(cases, hostileCases(t, m)...)
 }
 
 var matrixSources = []string{"la-register", xlsxSource, odsSource, csvSource}
@@ -309,6 +311,11 @@ func TestFaultMatrix(t *testing.T) {
 			for _, s := range c.says {
 				if !strings.Contains(stderr, s) {
 					res.failures = append(res.failures, fmt.Sprintf("the error does not say %q", s))
+				}
+			}
+			for _, l := range strings.Split(stderr, "\n") {
+				if len(l) > 4096 || strings.ContainsAny(l, "\x1b\r\x07") {
+					res.failures = append(res.failures, fmt.Sprintf("a %d-byte line with control characters or over 4 KiB on stderr: %.200q", len(l), l))
 				}
 			}
 			if c.warns != nil {

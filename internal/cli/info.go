@@ -105,7 +105,7 @@ a note on stderr says who holds it.`,
 				if release != "" && r.LastReleaseAt != "" {
 					release += " (" + r.LastReleaseAt + ")"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Publisher, r.Cadence, dash(release), dash(r.LastChecked),
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Publisher, r.Cadence, tableCell(dash(release)), dash(r.LastChecked),
 					dash(r.NextExpected), dash(r.Freshness), dash(status))
 			}
 			return tw.Flush()
@@ -240,7 +240,7 @@ func (a *app) runsCmd() *cobra.Command {
 					notes = append(notes, firstLine(r.Error))
 				}
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", r.RunID, r.Started.UTC().Format(time.RFC3339), r.Status,
-					r.OK, r.Failed, r.Skipped, r.Command, strings.Join(notes, "; "))
+					r.OK, r.Failed, r.Skipped, tableCell(r.Command), tableCell(strings.Join(notes, "; ")))
 			}
 			return tw.Flush()
 		},

@@ -30,8 +30,12 @@ Sources: run 'cornerstone sources' for the list.`,
 			if _, err := sources.Lookup(args[0]); err != nil {
 				return &UsageError{Err: err}
 			}
+			ingest := sources.Options{From: opts.from, Vintage: opts.vintage, Dataset: opts.dataset, Title: opts.title, Force: opts.force, Replace: opts.replace}
+			if err := ingest.Validate(); err != nil {
+				return &UsageError{Err: err}
+			}
 			job := plan.Job{Command: commandLine(cmd, args), Sources: []string{args[0]},
-				Ingest: sources.Options{From: opts.from, Vintage: opts.vintage, Dataset: opts.dataset, Title: opts.title, Force: opts.force, Replace: opts.replace},
+				Ingest: ingest,
 				Build:  !opts.noBuild}
 			return a.execute(cmd.Context(), job, "", false)
 		},

@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 )
 
 // writeRows prints query results as csv, json (an array of objects) or an aligned table.
@@ -66,16 +68,20 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 		return enc.Encode(out)
 	default:
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(cols, "\t"))
-		seps := make([]string, len(cols))
+		head := make([]string, len(cols))
 		for i, c := range cols {
+			head[i] = tableCell(c)
+		}
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+		seps := make([]string, len(cols))
+		for i, c := range head {
 			seps[i] = strings.Repeat("-", max(3, utf8.RuneCountInString(c)))
 		}
 		fmt.Fprintln(tw, strings.Join(seps, "\t"))
 		for _, r := range records {
 			out := make([]string, len(r))
 			for i, v := range r {
-				out[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(text(v))
+				out[i] = tableCell(text(v))
 				if v == nil {
 					out[i] = "NULL"
 				}
@@ -88,6 +94,13 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 		fmt.Fprintf(w, "(%d row%s)\n", len(records), plural(len(records)))
 		return nil
 	}
+}
+
+// tableCell makes a value safe for one cell of an aligned table on a terminal: tabs and newlines
+// become spaces and control characters are escaped (safetext.Terminal), so data can neither break
+// the columns nor send escape codes to the terminal.
+func tableCell(s string) string {
+	return safetext.Terminal(strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s))
 }
 
 func plural(n int) string {

@@ -67,10 +67,10 @@ applies the policy itself on retention.schedule.`,
 				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "SOURCE\tFILE\tRETRIEVED\tBYTES\tSHA256")
 				for _, f := range p.Files {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Source, dash(f.Name), f.RetrievedAt.Format(time.RFC3339), f.Size, f.SHA256)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", f.Source, tableCell(dash(f.Name)), f.RetrievedAt.Format(time.RFC3339), f.Size, f.SHA256)
 				}
 				for _, t := range p.Temp {
-					fmt.Fprintf(tw, "-\t%s\t-\t-\t-\n", t)
+					fmt.Fprintf(tw, "-\t%s\t-\t-\t-\n", tableCell(t))
 				}
 				if err := tw.Flush(); err != nil {
 					return err

@@ -1,7 +1,8 @@
 // Package progress reports the progress of long tasks (downloads, loads, builds) on stderr.
 //
 // On a terminal a Reporter draws a progress bar per task; otherwise it prints plain lines, one when a
-// task starts and one when it ends, so logs stay readable. Results never go through this package:
+// task starts and one when it ends, so logs stay readable. Every line is escaped and clipped with
+// safetext.Line: labels and messages quote publishers' titles, file names and cells. Results never go through this package:
 // stdout carries results only.
 package progress
 
@@ -14,6 +15,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 )
 
 // Reporter starts tasks. Implementations are safe for concurrent use.
@@ -65,7 +68,7 @@ type lineReporter struct {
 func (r *lineReporter) Logf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, format+"\n", args...)
+	fmt.Fprintln(r.w, safetext.Line(fmt.Sprintf(format, args...)))
 }
 
 func (r *lineReporter) Start(label string, total int64) Task {
@@ -106,13 +109,13 @@ type barReporter struct {
 func (r *barReporter) Logf(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	fmt.Fprintf(r.w, format+"\n", args...)
+	fmt.Fprintln(r.w, safetext.Line(fmt.Sprintf(format, args...)))
 }
 
 func (r *barReporter) Start(label string, total int64) Task {
 	opts := []progressbar.Option{
 		progressbar.OptionSetWriter(r.w),
-		progressbar.OptionSetDescription(label),
+		progressbar.OptionSetDescription(safetext.Clip(safetext.Terminal(label), 200)),
 		progressbar.OptionThrottle(100 * time.Millisecond),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(30),

@@ -46,7 +46,8 @@ func (k Kind) String() string {
 //   - String: the text as displayed. ODS paragraphs are joined with "\n",
 //     text:s, text:tab and text:line-break are honoured; XLSX _xHHHH_
 //     escapes are decoded; CSV fields are returned as they are, with invalid
-//     UTF-8 replaced by U+FFFD. Every CSV field is a String.
+//     UTF-8 replaced by U+FFFD. Every CSV field is a String. In every
+//     format, byte order marks (U+FEFF) at the start of a text are dropped.
 //   - Number: the stored float64 (never the display-rounded text) written as
 //     the shortest decimal that round-trips (strconv 'f', -1): a stored
 //     35.036999999999999 reads "35.037", a percentage 12.5% reads "0.125".
@@ -168,10 +169,20 @@ func parseNumberCell(s string) (Cell, bool) {
 
 // textCell returns a String cell, or the Empty cell for "".
 func textCell(s string) Cell {
+	s = stripBOM(s)
 	if s == "" {
 		return Cell{}
 	}
 	return Cell{Kind: String, Value: s}
+}
+
+// stripBOM drops byte order marks (U+FEFF) at the start of a text: files
+// joined end to end, or a cell pasted from one, carry them mid-file.
+func stripBOM(s string) string {
+	for strings.HasPrefix(s, "\uFEFF") {
+		s = s[len("\uFEFF"):]
+	}
+	return s
 }
 
 // formatDateTime writes t as "2006-01-02", or "2006-01-02T15:04:05" when it

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of these (test
@@ -46,7 +48,8 @@ type CellError struct {
 }
 
 // Error formats the error as
-// `file.ods sheet "1a" cell D7 ("4,256,45x"): not a number`.
+// `file.ods sheet "1a" cell D7 ("4,256,45x"): not a number`, the value
+// clipped to safetext.ValueMax bytes.
 func (e *CellError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -61,7 +64,7 @@ func (e *CellError) Error() string {
 	b.WriteString(CellRef(e.Col, e.Row))
 	if e.Value != "" {
 		b.WriteString(" (")
-		b.WriteString(strconv.Quote(e.Value))
+		b.WriteString(strconv.Quote(safetext.Value(e.Value)))
 		b.WriteByte(')')
 	}
 	b.WriteString(": ")

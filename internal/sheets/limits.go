@@ -25,6 +25,21 @@ type Limits struct {
 	MaxRowCells int
 	// MaxCellBytes caps the text of one cell. Default 4 MiB.
 	MaxCellBytes int
+	// MaxRecordBytes caps one CSV record (a line, or several when a quoted
+	// field spans lines), which is held whole in memory before it is split
+	// into fields: a 100 MB one-line file fails after this many bytes.
+	// Default 16 MiB.
+	MaxRecordBytes int
+	// MaxSharedStrings caps the text of an XLSX or XLS workbook's shared
+	// string table, which is held in memory while its sheets are read; its
+	// strings also count toward MaxCells. Default 256 MiB.
+	MaxSharedStrings int64
+	// MaxInflateRatio caps how many times its compressed size a zip entry
+	// may inflate to once it declares more than 16 MiB: real workbooks
+	// compress 3 to 20 times, a crafted one (a sheet of one repeated cell,
+	// a shared string table of one repeated string) thousands of times.
+	// Default 100.
+	MaxInflateRatio int
 }
 
 // Default limits.
@@ -33,7 +48,14 @@ const (
 	DefaultMaxCells        = 200_000_000
 	DefaultMaxRowCells     = 20_000
 	DefaultMaxCellBytes    = 4 << 20
+	DefaultMaxRecordBytes  = 16 << 20
+	DefaultMaxSharedString = 256 << 20
+	DefaultMaxInflateRatio = 100
 )
+
+// inflateGrace is the inflated size under which MaxInflateRatio does not
+// apply: small parts (styles, a sheet of empty rows) compress very well.
+const inflateGrace = 16 << 20
 
 func (l Limits) withDefaults() Limits {
 	if l.MaxUncompressed <= 0 {
@@ -47,6 +69,15 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxCellBytes <= 0 {
 		l.MaxCellBytes = DefaultMaxCellBytes
+	}
+	if l.MaxRecordBytes <= 0 {
+		l.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if l.MaxSharedStrings <= 0 {
+		l.MaxSharedStrings = DefaultMaxSharedString
+	}
+	if l.MaxInflateRatio <= 0 {
+		l.MaxInflateRatio = DefaultMaxInflateRatio
 	}
 	return l
 }
@@ -95,6 +126,18 @@ func (b *cellBudget) take(n int64) error {
 		return fmt.Errorf("%w: more than Limits.MaxCells (%d) cells", ErrTooLarge, b.max)
 	}
 	return nil
+}
+
+// sharedBudget counts a workbook's shared strings: each is a cell of the
+// workbook's MaxCells, and their text counts toward MaxSharedStrings.
+type sharedBudget struct{ bytes int64 }
+
+func (s *sharedBudget) take(b *base, text string) error {
+	s.bytes += int64(len(text))
+	if s.bytes > b.limits.MaxSharedStrings {
+		return fmt.Errorf("%w: shared strings longer than Limits.MaxSharedStrings (%d bytes)", ErrTooLarge, b.limits.MaxSharedStrings)
+	}
+	return b.budget.take(1)
 }
 
 // corrupt classifies a decoding error: limit and I/O errors (a closed or

@@ -139,12 +139,16 @@ func (w *xlsWorkbook) readSST(p *segReader) error {
 	p.skip(4) // total count
 	unique := int(p.u32())
 	w.sst = make([]string, 0, min(unique, 1<<16))
+	var shared sharedBudget
 	for range unique {
 		if p.avail() == 0 {
 			break // fewer strings than announced
 		}
 		s, err := p.richString(w.limits.MaxCellBytes)
 		if err != nil {
+			return err
+		}
+		if err := shared.take(w.base, s); err != nil {
 			return err
 		}
 		w.sst = append(w.sst, s)

@@ -175,6 +175,7 @@ func (w *xlsxWorkbook) loadSST() error {
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
+	var shared sharedBudget
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -186,6 +187,9 @@ func (w *xlsxWorkbook) loadSST() error {
 		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "si" {
 			s, err := readRichText(dec, w.limits.MaxCellBytes)
 			if err != nil {
+				return err
+			}
+			if err := shared.take(w.base, s); err != nil {
 				return err
 			}
 			w.sst = append(w.sst, s)

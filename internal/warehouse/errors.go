@@ -65,3 +65,60 @@ func (e *BusyError) Error() string {
 }
 
 func (e *BusyError) Unwrap() []error { return []error{ErrBusy, e.Err} }
+
+// ErrNotQuery means ReadQuery was given something other than one query: a statement that is not a
+// SELECT (COPY, ATTACH, INSTALL, SET, PRAGMA, CALL…), or several statements.
+var ErrNotQuery = errors.New("not a query")
+
+// ErrNoFileAccess means a query on a warehouse opened QueryOnly tried to read or write a file, a
+// URL or an extension other than the database itself.
+var ErrNoFileAccess = errors.New("file and network access are off")
+
+// QueryError is ReadQuery's refusal of a statement; it matches ErrNotQuery, or ErrNoFileAccess when
+// DuckDB refused the access (Kind is then "").
+type QueryError struct {
+	// Kind is the statement refused ("COPY", "ATTACH", "LOAD/INSTALL"…), or "" when the text holds
+	// several statements or DuckDB refused a file access.
+	Kind string
+	// Statements is how many statements the text holds when it is more than one.
+	Statements bool
+	// Err is DuckDB's own error, when DuckDB refused.
+	Err error
+}
+
+func (e *QueryError) Error() string {
+	switch {
+	case e.Err != nil:
+		return fmt.Sprintf("refused: queries here read the warehouse only, with file and network access off (%v)", e.Err)
+	case e.Statements:
+		return "refused: give one query at a time (the text holds several statements)"
+	}
+	return fmt.Sprintf("refused the %s statement: only queries (SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE) run here, against the warehouse opened read-only", e.Kind)
+}
+
+// Unwrap returns ErrNotQuery or ErrNoFileAccess, and DuckDB's error.
+func (e *QueryError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrNoFileAccess, e.Err}
+	}
+	return []error{ErrNotQuery}
+}
+
+// ErrNoExtension means a query needs a DuckDB extension that is not built in; Cornerstone never
+// installs or loads one at run time (see ExtensionError).
+var ErrNoExtension = errors.New("DuckDB extension not available")
+
+// ExtensionError reports a query that needs the DuckDB extension Name, which is not built into
+// Cornerstone: with automatic installation off, DuckDB fails instead of downloading it. It matches
+// ErrNoExtension.
+type ExtensionError struct {
+	Name string
+	Err  error
+}
+
+func (e *ExtensionError) Error() string {
+	return fmt.Sprintf("the query needs the DuckDB extension %q, which is not built into Cornerstone; extensions are never downloaded or loaded at run time", e.Name)
+}
+
+// Unwrap returns ErrNoExtension and DuckDB's error.
+func (e *ExtensionError) Unwrap() []error { return []error{ErrNoExtension, e.Err} }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,17 @@ type Options struct {
 	Path string
 	// ReadOnly opens without the writer lock; writes fail.
 	ReadOnly bool
+	// QueryOnly opens for a person's own queries (ReadQuery): read-only, and DuckDB may open no
+	// file but the database itself (enable_external_access=false: no COPY, ATTACH, INSTALL, LOAD,
+	// read_csv or read_text of another file, no URL), with its configuration locked so that a
+	// query cannot turn that back on.
+	QueryOnly bool
 	// Command names the writer in the lock file ("cornerstone ingest ons-population").
 	Command string
 	// MemoryLimit caps DuckDB's memory ("1GB"); empty keeps DuckDB's default.
 	MemoryLimit string
-	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default (one per core).
+	// Threads caps DuckDB's worker threads; 0 keeps DuckDB's default (one per core), and a
+	// value above the number of cores is lowered to it (more threads than cores only contend).
 	Threads int
 	// TempDir is where DuckDB spills; empty keeps DuckDB's default (beside the database).
 	TempDir string
@@ -57,7 +64,7 @@ type DB struct {
 // returns ErrNoWarehouse when the file does not exist and a *BusyError when a writer holds it.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	mem := opts.Path == "" || opts.Path == ":memory:"
-	db := &DB{path: opts.Path, readOnly: opts.ReadOnly && !mem}
+	db := &DB{path: opts.Path, readOnly: (opts.ReadOnly || opts.QueryOnly) && !mem}
 	if !mem {
 		abs, err := filepath.Abs(opts.Path)
 		if err != nil {
@@ -86,22 +93,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if !mem {
 		dsn = db.path
 	}
-	q := url.Values{}
-	if db.readOnly {
-		q.Set("access_mode", "READ_ONLY")
-	}
-	if opts.MemoryLimit != "" {
-		q.Set("memory_limit", opts.MemoryLimit)
-	}
-	if opts.Threads > 0 {
-		q.Set("threads", strconv.Itoa(opts.Threads))
-	}
-	if opts.TempDir != "" {
-		q.Set("temp_directory", opts.TempDir)
-	}
-	if len(q) > 0 {
-		dsn += "?" + q.Encode()
-	}
+	dsn += "?" + connectionSettings(opts, db.readOnly).Encode()
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
 		db.lock.Release()
@@ -120,6 +112,34 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// connectionSettings are DuckDB's settings for the connection string. Extensions are never
+// installed or loaded behind a query's back: DuckDB's statically linked ones (core_functions, icu,
+// json, parquet) are all Cornerstone uses, and a query that needs another fails at once with a
+// *ExtensionError instead of downloading it from extensions.duckdb.org.
+func connectionSettings(opts Options, readOnly bool) url.Values {
+	q := url.Values{}
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	q.Set("allow_community_extensions", "false")
+	if readOnly {
+		q.Set("access_mode", "READ_ONLY")
+	}
+	if opts.MemoryLimit != "" {
+		q.Set("memory_limit", opts.MemoryLimit)
+	}
+	if opts.Threads > 0 {
+		q.Set("threads", strconv.Itoa(min(opts.Threads, runtime.NumCPU())))
+	}
+	if opts.TempDir != "" {
+		q.Set("temp_directory", opts.TempDir)
+	}
+	if opts.QueryOnly {
+		q.Set("enable_external_access", "false")
+		q.Set("lock_configuration", "true")
+	}
+	return q
 }
 
 // duckLockRe finds the process holding DuckDB's file lock in its error message.
@@ -165,9 +185,14 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Query runs a read query outside any transaction. The caller closes the rows.
+// Query runs a read query outside any transaction. The caller closes the rows. A query that needs
+// a DuckDB extension that is not built in fails with an *ExtensionError.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return db.sql.QueryContext(ctx, query, args...)
+	rows, err := db.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, queryError(err)
+	}
+	return rows, nil
 }
 
 // QueryRow runs a query expected to return at most one row.

@@ -1,12 +1,14 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/cornerstone-data/cornerstone/internal/config"
 	"github.com/cornerstone-data/cornerstone/internal/notify"
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 	"github.com/cornerstone-data/cornerstone/pipeline"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
@@ -15,7 +17,9 @@ import (
 // loaded (new or revised), a failure event for each failed load with its reason (sources.Reason),
 // and a failure event for each other failed step (a discovery that failed, a model whose
 // error-severity test failed). Loads stopped by an interrupt (SIGTERM, Ctrl-C) are not reported:
-// they are rolled back and retried on the next run. command is recorded in each event.
+// they are rolled back and retried on the next run. command is recorded in each event. Text that
+// comes from files (titles, labels, messages quoting cells) is clipped (clipEvent), so that no
+// notification exceeds 4 KiB whatever a file holds.
 func (r *Result) Events(command string) []notify.Event {
 	if r == nil {
 		return nil
@@ -54,7 +58,7 @@ func (r *Result) Events(command string) []notify.Event {
 			default:
 				continue
 			}
-			out = append(out, ev)
+			out = append(out, clipEvent(ev))
 		}
 	}
 	if r.Report == nil {
@@ -73,7 +77,43 @@ func (r *Result) Events(command string) []notify.Event {
 			ev.Source = id
 		}
 		ev.Summary = fmt.Sprintf("%s failed (%s)", s.ID, ev.Reason)
-		out = append(out, ev)
+		out = append(out, clipEvent(ev))
 	}
 	return out
+}
+
+// EventErrorMax bounds an event's error message: the webhook sends it twice (the field and the
+// text).
+const EventErrorMax = 1000
+
+// NotificationMax bounds the JSON a webhook is sent for one event (the event's fields and its text).
+const NotificationMax = 4000
+
+// clipEvent clips the fields of an event that may quote a file: the error to EventErrorMax bytes,
+// the release's labels, the summary and the command to safetext.ValueMax; then, while the
+// webhook's JSON of the event would exceed NotificationMax (characters JSON escapes as \u003c take
+// six bytes), it halves the longest of them.
+func clipEvent(ev notify.Event) notify.Event {
+	ev.Error = safetext.Clip(ev.Error, EventErrorMax)
+	fields := []*string{&ev.Error, &ev.Summary, &ev.Release, &ev.Dataset, &ev.Vintage, &ev.Command}
+	for _, f := range fields[1:] {
+		*f = safetext.Value(*f)
+	}
+	for range 32 {
+		body, err := json.Marshal(struct {
+			notify.Event
+			Text string `json:"text"`
+		}{ev, ev.Text()})
+		if err != nil || len(body) <= NotificationMax {
+			break
+		}
+		longest := fields[0]
+		for _, f := range fields[1:] {
+			if len(*f) > len(*longest) {
+				longest = f
+			}
+		}
+		*longest = safetext.Clip(*longest, len(*longest)/2)
+	}
+	return ev
 }

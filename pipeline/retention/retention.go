@@ -191,6 +191,9 @@ func (p *Plan) findTemp(dir string) error {
 		return fmt.Errorf("listing %s: %w", dir, err)
 	}
 	for _, e := range ents {
+		if e.Name() == landing.LockName {
+			continue // held by every process using the zone
+		}
 		info, err := e.Info()
 		if err == nil && info.ModTime().Before(p.RawBefore) {
 			p.Temp = append(p.Temp, filepath.Join(dir, e.Name()))

@@ -6,6 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/cornerstone-data/cornerstone/internal/safetext"
 )
 
 // previousDir is where a build keeps the site it replaced, until the next build: for comparing
@@ -13,8 +16,12 @@ import (
 func previousDir(out string) string { return out + ".previous" }
 
 // checkReplaceable returns ErrNotSite when out or <out>.previous exists and is neither empty nor a
-// site Cornerstone wrote (one holding its key file): --out pointed at a folder of other files must
-// not be moved aside, overwritten or deleted.
+// site Cornerstone wrote (one holding its key file), or is a site holding files its build did not
+// write (not in its manifest: notes, a custom/ folder, a warehouse copied there), naming them:
+// --out pointed at a folder of other files must not be moved aside, overwritten or deleted, and a
+// build deletes what the site it replaces two builds later did not write. A site written before
+// manifests existed cannot tell its files from others: it is refused only when it holds a DuckDB
+// database, which no build writes.
 func checkReplaceable(out string) error {
 	for _, dir := range []string{out, previousDir(out)} {
 		entries, err := os.ReadDir(dir)
@@ -27,8 +34,43 @@ func checkReplaceable(out string) error {
 		if _, err := os.Stat(filepath.Join(dir, keyFile)); err != nil {
 			return fmt.Errorf("checking %s: it holds other files and no %s: %w; choose another --out or move it away", dir, keyFile, ErrNotSite)
 		}
+		if err := checkForeign(dir); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// checkForeign returns ErrNotSite naming the files of the site in dir that its manifest does not
+// list, or for a site without a manifest its DuckDB files (at most ten, and how many more).
+func checkForeign(dir string) error {
+	listed, err := readManifest(dir)
+	if err != nil {
+		return err
+	}
+	var foreign []string
+	err = filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if rel = filepath.ToSlash(rel); (listed != nil && !listed[rel]) || (listed == nil && isDuckDB(p)) {
+			foreign = append(foreign, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("checking %s: %w", dir, err)
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	names := strings.Join(foreign[:min(len(foreign), 10)], ", ")
+	if len(foreign) > 10 {
+		names += fmt.Sprintf(" and %d more", len(foreign)-10)
+	}
+	return fmt.Errorf("checking %s: it holds files the last build did not write (%s): %w; move them out of the folder, whose whole content each build replaces, or choose another --out",
+		dir, safetext.Terminal(names), ErrNotSite)
 }
 
 // buildDir returns a new hidden folder beside out for the build: the site kept at <out>.previous

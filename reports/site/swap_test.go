@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cornerstone-data/cornerstone/internal/warehouse"
 )
 
 // A build keeps the site it replaces at <out>.previous, one generation only, rewrites the
@@ -27,13 +30,18 @@ func TestPreviousSiteKeptAndForeignFoldersRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// built marks a generation with a file its build wrote (listed in its manifest).
+	built := func(dir, name string) {
+		mark(dir, name)
+		listFiles(t, dir, name)
+	}
 	if _, err := Build(ctx, db, Options{Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(prev); !os.IsNotExist(err) {
 		t.Fatalf("a first build made %s (%v)", prev, err)
 	}
-	mark(out, "first-build")
+	built(out, "first-build")
 	if _, err := Build(ctx, db, Options{Out: out}); err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +51,9 @@ func TestPreviousSiteKeptAndForeignFoldersRefused(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "first-build")); !os.IsNotExist(err) {
 		t.Fatalf("the new site holds the old one's file (%v)", err)
 	}
-	mark(out, "second-build")
+	built(out, "second-build")
 	// The generation the third build rewrites: a folder gone, a stale chart, a symbolic link and a
-	// hard link to files outside, a file where a folder goes.
+	// hard link to files outside, a file where a folder goes (each as an older build wrote it).
 	outside := t.TempDir()
 	mark(outside, "secret.txt")
 	mark(outside, "linked.txt")
@@ -63,6 +71,7 @@ func TestPreviousSiteKeptAndForeignFoldersRefused(t *testing.T) {
 			t.Fatal(step)
 		}
 	}
+	listFiles(t, prev, "charts/gone-chart.svg", "kpis")
 	if _, err := Build(ctx, db, Options{Out: out}); err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +118,97 @@ func TestPreviousSiteKeptAndForeignFoldersRefused(t *testing.T) {
 				t.Errorf("the refused build left %v", entries)
 			}
 		})
+	}
+}
+
+// listFiles adds names to the manifest of the site in dir, as if its build had written them.
+func listFiles(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(dir, manifestFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, n := range names {
+		fmt.Fprintln(f, n)
+	}
+}
+
+// Files a person put in a site folder, or in the site a build keeps at <out>.previous, stop the
+// next build, which names them and touches nothing; a site written before manifests is refused
+// only for a DuckDB file, which is never deleted.
+func TestFilesTheBuildDidNotWriteStopIt(t *testing.T) {
+	ctx := context.Background()
+	db := fixtureDB(t, fixtureSQL)
+	parent := t.TempDir()
+	out := filepath.Join(parent, "site")
+	if _, err := Build(ctx, db, Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	warehouseFile := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := warehouse.Open(ctx, warehouse.Options{Path: warehouseFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	body, _ := os.ReadFile(warehouseFile)
+	mine := map[string][]byte{"notes.txt": []byte("my notes"), "custom/page.html": []byte("<p>mine</p>"), "backup/w.duckdb": body}
+	put := func(dir string) {
+		for name, b := range mine {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	intact := func(dir string) {
+		t.Helper()
+		for name, b := range mine {
+			if got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil || !bytes.Equal(got, b) {
+				t.Errorf("%s/%s was touched (%v)", filepath.Base(dir), name, err)
+			}
+		}
+	}
+	refused := func(dir string) {
+		t.Helper()
+		for range 2 { // and again: the refusal changes nothing
+			_, err := Build(ctx, db, Options{Out: out})
+			if !errors.Is(err, ErrNotSite) {
+				t.Fatalf("files in %s: %v, want ErrNotSite", dir, err)
+			}
+			for name := range mine {
+				if !strings.Contains(err.Error(), name) {
+					t.Errorf("the error does not name %s: %v", name, err)
+				}
+			}
+			intact(dir)
+		}
+	}
+	put(out)
+	refused(out)
+	for name := range mine {
+		os.Remove(filepath.Join(out, filepath.FromSlash(name)))
+	}
+	if _, err := Build(ctx, db, Options{Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	put(out + ".previous")
+	refused(out + ".previous")
+
+	// A site from before manifests: its other files cannot be told from its own, but a DuckDB
+	// database is no site file.
+	for _, dir := range []string{out, out + ".previous"} {
+		os.Remove(filepath.Join(dir, manifestFile))
+	}
+	os.Remove(filepath.Join(out+".previous", "notes.txt"))
+	os.RemoveAll(filepath.Join(out+".previous", "custom"))
+	_, err = Build(ctx, db, Options{Out: out})
+	if !errors.Is(err, ErrNotSite) || !strings.Contains(err.Error(), "backup/w.duckdb") {
+		t.Fatalf("a DuckDB file in a site without a manifest: %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out+".previous", "backup", "w.duckdb")); !bytes.Equal(got, body) {
+		t.Error("the DuckDB file was touched")
 	}
 }
 

@@ -6,10 +6,12 @@
 //	<source>/<sha256>/<filename>         the file exactly as retrieved, read-only
 //	<source>/<sha256>/provenance.json    the sidecar (Provenance)
 //	.tmp/                                downloads in progress (same filesystem, so renames are atomic)
+//	.tmp/.lock                           held (shared) by every process using the zone
 //
 // A landed directory is written once: it is assembled under .tmp and renamed into place, so a crash
 // never leaves a half-written file under a content address. Landing the same content again keeps the
-// first file and sidecar.
+// first file and sidecar. What a killed process leaves in .tmp is removed by the next New when no
+// other process is using the zone.
 package landing
 
 import (
@@ -62,7 +64,9 @@ type Zone struct {
 var shaRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 var sourceRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
-// New returns the zone rooted at root, creating the folder when needed.
+// New returns the zone rooted at root, creating the folder when needed. The process then uses the
+// zone until it exits (a shared lock on .tmp/.lock); the first process to use a zone that no other
+// process is using empties its temp folder of what killed processes left there.
 func New(root string) (*Zone, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
@@ -70,6 +74,9 @@ func New(root string) (*Zone, error) {
 	}
 	if err := os.MkdirAll(filepath.Join(abs, ".tmp"), 0o755); err != nil {
 		return nil, fmt.Errorf("creating landing zone %s: %w", root, err)
+	}
+	if err := claim(abs); err != nil {
+		return nil, err
 	}
 	return &Zone{root: abs}, nil
 }

@@ -3,7 +3,6 @@ package local
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -80,15 +79,16 @@ var NeighboursTable = warehouse.Table{Schema: "raw", Name: "cipfa_neighbours", D
 // Info describes the source.
 func (Neighbours) Info() sources.Info {
 	return sources.Info{
-		ID:        "cipfa-neighbours",
-		Title:     "CIPFA nearest neighbours (licensed, imported)",
-		Publisher: "CIPFA (Chartered Institute of Public Finance and Accountancy)",
-		Licence:   "CIPFA licence held by the importing council; not open data: use and publication as the licence allows",
-		Homepage:  "https://www.cipfa.org/services/cipfastats/nearest-neighbour-model",
-		Tables:    []warehouse.Table{NeighboursTable},
-		Cadence:   sources.Cadence{Every: "irregular", Note: "imported when a licence holder supplies a list; CIPFA revises its model every few years"},
-		Schedule:  "0 6 * * *",
-		MaxDrop:   1, // an import may cover fewer councils than the previous one
+		ID:           "cipfa-neighbours",
+		Title:        "CIPFA nearest neighbours (licensed, imported)",
+		Publisher:    "CIPFA (Chartered Institute of Public Finance and Accountancy)",
+		Licence:      "CIPFA licence held by the importing council; not open data: use and publication as the licence allows",
+		Homepage:     "https://www.cipfa.org/services/cipfastats/nearest-neighbour-model",
+		Tables:       []warehouse.Table{NeighboursTable},
+		Cadence:      sources.Cadence{Every: "irregular", Note: "imported when a licence holder supplies a list; CIPFA revises its model every few years"},
+		Schedule:     "0 6 * * *",
+		MaxDrop:      1, // an import may cover fewer councils than the previous one
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 
@@ -125,11 +125,11 @@ func (Neighbours) Discover(ctx context.Context, env *sources.Env) ([]sources.Rel
 // Identify validates the file (every problem reported, nothing loaded) and names the release from
 // its models and licence holders.
 func (Neighbours) Identify(ctx context.Context, rel *sources.Release, files []sources.Fetched) error {
-	body, err := os.ReadFile(files[0].Path)
+	recs, err := readFile(files[0].Path, files[0].Name)
 	if err != nil {
-		return fmt.Errorf("reading the nearest-neighbours file: %w", err)
+		return err
 	}
-	rows, err := DecodeNeighbours(files[0].Name, body)
+	rows, err := decodeNeighbours(files[0].Name, recs)
 	if err != nil {
 		return err
 	}
@@ -156,11 +156,11 @@ func (Neighbours) Load(ctx context.Context, ld *sources.Loader) error {
 	if err != nil {
 		return err
 	}
-	body, err := os.ReadFile(f.Path)
+	recs, err := readFile(f.Path, f.Filename)
 	if err != nil {
-		return fmt.Errorf("reading the nearest-neighbours file: %w", err)
+		return err
 	}
-	rows, err := DecodeNeighbours(f.Filename, body)
+	rows, err := decodeNeighbours(f.Filename, recs)
 	if err != nil {
 		return err
 	}
@@ -184,7 +184,16 @@ var neighbourGSSRe = regexp.MustCompile(`^[EWSN]\d{8}$`)
 // 1 to MaxNeighbourRank, no council its own neighbour, no pair twice and no rank twice for a
 // council and model. Rows count the header as row 1.
 func DecodeNeighbours(file string, body []byte) ([]NeighbourRow, error) {
-	rows, derr := Decode[NeighbourRow](NeighboursTemplate, file, body)
+	recs, err := ReadRecords(file, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	return decodeNeighbours(file, recs)
+}
+
+// decodeNeighbours is DecodeNeighbours on the file's records.
+func decodeNeighbours(file string, all [][]string) ([]NeighbourRow, error) {
+	rows, derr := DecodeRecords[NeighbourRow](NeighboursTemplate, file, all)
 	var verr *sources.ValidationError
 	if derr != nil && !errors.As(derr, &verr) {
 		return nil, derr
@@ -208,7 +217,7 @@ func DecodeNeighbours(file string, body []byte) ([]NeighbourRow, error) {
 			verr.Problems = append(verr.Problems, sources.Problem{Row: row, Column: col, Value: value, Why: why})
 		}
 	}
-	recs, header, width := neighbourRecords(body)
+	recs, header, width := neighbourRecords(all)
 	if len(recs) == 0 && len(verr.Problems) == 0 {
 		verr.Problems = append(verr.Problems, sources.Problem{Row: 2, Why: "the file has no neighbours below the header"})
 	}
@@ -272,14 +281,10 @@ func DecodeNeighbours(file string, body []byte) ([]NeighbourRow, error) {
 	return rows, nil
 }
 
-// neighbourRecords reads the CSV leniently for the checks across rows: the records below the
-// header, the header's column indexes and its width. Decode has already reported anything
-// malformed.
-func neighbourRecords(body []byte) ([][]string, map[string]int, int) {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil || len(recs) == 0 {
+// neighbourRecords splits the records for the checks across rows: the records below the header,
+// the header's column indexes and its width.
+func neighbourRecords(recs [][]string) ([][]string, map[string]int, int) {
+	if len(recs) == 0 {
 		return nil, nil, 0
 	}
 	header := map[string]int{}

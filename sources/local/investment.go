@@ -1,12 +1,9 @@
 package local
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -113,15 +110,16 @@ const (
 // Info describes the source.
 func (InvestmentReturns) Info() sources.Info {
 	return sources.Info{
-		ID:        InvestmentTemplate.Source,
-		Title:     "Local cultural investment returns",
-		Publisher: "Councils and networks (own returns)",
-		Licence:   "as agreed with the returning organisation",
-		Homepage:  "https://github.com/cornerstone-data/cornerstone#local-returns",
-		Tables:    []warehouse.Table{InvestmentTable},
-		Cadence:   sources.Cadence{Every: "irregular", Grace: 400 * 24 * time.Hour, Note: "returned when a council or network reports"},
-		Schedule:  "0 8 * * *",
-		MaxDrop:   1, // a second return for a period may hold fewer projects than the first
+		ID:           InvestmentTemplate.Source,
+		Title:        "Local cultural investment returns",
+		Publisher:    "Councils and networks (own returns)",
+		Licence:      "as agreed with the returning organisation",
+		Homepage:     "https://github.com/cornerstone-data/cornerstone#local-returns",
+		Tables:       []warehouse.Table{InvestmentTable},
+		Cadence:      sources.Cadence{Every: "irregular", Grace: 400 * 24 * time.Hour, Note: "returned when a council or network reports"},
+		Schedule:     "0 8 * * *",
+		MaxDrop:      1, // a second return for a period may hold fewer projects than the first
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 
@@ -257,16 +255,16 @@ func opt(s string) any {
 // checks across cells (funder_category for cash, period order, no negative amounts, hours only
 // for staff time). Every problem is reported at once in a *sources.ValidationError.
 func readInvestment(path, file string) ([]investmentRow, error) {
-	body, err := os.ReadFile(path)
+	recs, err := readFile(path, file)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", file, err)
+		return nil, err
 	}
-	rows, err := Decode[investmentRow](InvestmentTemplate, file, body)
+	rows, err := DecodeRecords[investmentRow](InvestmentTemplate, file, recs)
 	var ve *sources.ValidationError
 	if err != nil && !errors.As(err, &ve) {
 		return nil, err
 	}
-	extra := crossCheckInvestment(body)
+	extra := crossCheckInvestment(recs)
 	if ve == nil && len(extra) == 0 {
 		if len(rows) == 0 {
 			return nil, &sources.ValidationError{File: file, Problems: []sources.Problem{{Row: 2, Why: "the return has no rows"}}}
@@ -287,11 +285,8 @@ func readInvestment(path, file string) ([]investmentRow, error) {
 
 // crossCheckInvestment checks the rules that involve more than one cell, on the raw records (so
 // they are reported alongside the template's own problems).
-func crossCheckInvestment(body []byte) []sources.Problem {
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil || len(recs) < 2 {
+func crossCheckInvestment(recs [][]string) []sources.Problem {
+	if len(recs) < 2 {
 		return nil
 	}
 	idx := map[string]int{}

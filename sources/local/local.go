@@ -4,7 +4,9 @@
 //
 // A source registers its Template here with RegisterTemplate and decodes returns with Decode,
 // which uses gocsv for typed rows and the template's rules (required columns, choices, dates,
-// area codes) for everything gocsv cannot check.
+// area codes) for everything gocsv cannot check. Returns are read with the publisher readers'
+// limits (ReadRecords), so a hostile file fails cheaply, and every message clips the values it
+// quotes.
 package local
 
 import (
@@ -14,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -23,6 +26,7 @@ import (
 
 	"github.com/gocarina/gocsv"
 
+	"github.com/cornerstone-data/cornerstone/internal/sheets"
 	"github.com/cornerstone-data/cornerstone/sources"
 )
 
@@ -146,19 +150,57 @@ var (
 	emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 )
 
-// Decode validates a return against the template and decodes it into rows of T (a struct with
-// `csv:"column"` tags) with gocsv. It checks the header (every required column present, no unknown
-// column) and every cell of every row (required, type, choices, codes), and returns a
-// *sources.ValidationError listing every problem, or the decoded rows when there is none. Row
-// numbers count the header as row 1, as a spreadsheet shows them.
-func Decode[T any](t Template, file string, body []byte) ([]T, error) {
-	body = bytes.TrimPrefix(body, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
+// MaxReturnBytes is the largest return the sources read: a council's return is a few hundred rows.
+// The ingest driver refuses a larger file before reading it (sources.Info.MaxFileBytes).
+const MaxReturnBytes = 32 << 20
+
+// returnLimits bound what a return can make a reader do: the publisher readers' limits (a cell at
+// most 4 MiB, a record 16 MiB) and at most MaxReturnBytes of file.
+var returnLimits = sheets.Limits{MaxUncompressed: MaxReturnBytes}
+
+// ReadRecords reads a return's records with sheets.CSVReader within returnLimits: every field as
+// written (empty ones included), byte order marks dropped, invalid UTF-8 replaced. A file beyond
+// the limits fails with an error wrapping sheets.ErrTooLarge that quotes none of it.
+func ReadRecords(file string, r io.Reader) ([][]string, error) {
+	cr := sheets.NewCSVReader(r, sheets.WithLimits(returnLimits))
+	var recs [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return recs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", file, err)
+		}
+		recs = append(recs, rec)
+	}
+}
+
+// readFile reads the records of the return at path; file names it in messages.
+func readFile(path, file string) ([][]string, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", file, err)
 	}
+	defer f.Close()
+	return ReadRecords(file, f)
+}
+
+// Decode validates a return held in memory against the template; see DecodeRecords.
+func Decode[T any](t Template, file string, body []byte) ([]T, error) {
+	recs, err := ReadRecords(file, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	return DecodeRecords[T](t, file, recs)
+}
+
+// DecodeRecords validates a return's records (ReadRecords) against the template and decodes them
+// into rows of T (a struct with `csv:"column"` tags) with gocsv. It checks the header (every
+// required column present, no unknown column) and every cell of every row (required, type,
+// choices, codes), and returns a *sources.ValidationError listing every problem, or the decoded
+// rows when there is none. Row numbers count the header as row 1, as a spreadsheet shows them.
+func DecodeRecords[T any](t Template, file string, recs [][]string) ([]T, error) {
 	verr := &sources.ValidationError{File: file}
 	if len(recs) == 0 {
 		verr.Problems = append(verr.Problems, sources.Problem{Row: 1, Why: "the file is empty: it needs the template's header row"})

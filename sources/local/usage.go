@@ -1,6 +1,7 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -133,15 +134,16 @@ var ReturnsTable = warehouse.Table{Schema: "raw", Name: "local_returns", Doc: "C
 // Info describes the source.
 func (Returns) Info() sources.Info {
 	return sources.Info{
-		ID:        "local-returns",
-		Title:     "Councils' own returns (library, museum and volunteer figures)",
-		Publisher: "Submitting councils",
-		Licence:   "Supplied by the submitting council for Cornerstone; reuse as agreed with it",
-		Homepage:  "https://github.com/cornerstone-data/cornerstone#libraries-and-councils-own-returns",
-		Tables:    []warehouse.Table{ReturnsTable},
-		Cadence:   sources.Cadence{Every: "irregular", Note: "councils submit returns when they collect them"},
-		Schedule:  "0 6 * * *",
-		MaxDrop:   1, // a return may cover fewer figures than the council's previous one
+		ID:           "local-returns",
+		Title:        "Councils' own returns (library, museum and volunteer figures)",
+		Publisher:    "Submitting councils",
+		Licence:      "Supplied by the submitting council for Cornerstone; reuse as agreed with it",
+		Homepage:     "https://github.com/cornerstone-data/cornerstone#libraries-and-councils-own-returns",
+		Tables:       []warehouse.Table{ReturnsTable},
+		Cadence:      sources.Cadence{Every: "irregular", Note: "councils submit returns when they collect them"},
+		Schedule:     "0 6 * * *",
+		MaxDrop:      1, // a return may cover fewer figures than the council's previous one
+		MaxFileBytes: MaxReturnBytes,
 	}
 }
 
@@ -269,16 +271,25 @@ func (Returns) Load(ctx context.Context, ld *sources.Loader) error {
 // checks across cells: the period ends on or after its start, values are not negative, and no
 // figure appears twice. Every problem is reported in one *sources.ValidationError.
 func readUsage(path, name string) ([]UsageRow, error) {
-	body, err := os.ReadFile(path)
+	recs, err := readFile(path, name)
 	if err != nil {
-		return nil, fmt.Errorf("reading the return: %w", err)
+		return nil, err
 	}
-	return DecodeUsage(name, body)
+	return decodeUsage(name, recs)
 }
 
 // DecodeUsage validates a usage return held in memory; see readUsage.
 func DecodeUsage(name string, body []byte) ([]UsageRow, error) {
-	rows, err := Decode[UsageRow](UsageTemplate, name, body)
+	recs, err := ReadRecords(name, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	return decodeUsage(name, recs)
+}
+
+// decodeUsage is DecodeUsage on the return's records.
+func decodeUsage(name string, recs [][]string) ([]UsageRow, error) {
+	rows, err := DecodeRecords[UsageRow](UsageTemplate, name, recs)
 	if err != nil {
 		return nil, err
 	}
