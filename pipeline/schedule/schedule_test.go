@@ -183,6 +183,7 @@ func newEnv(t *testing.T, spec string) *env {
 	e.db = filepath.Join(e.dir, "w.duckdb")
 	e.cfg = &config.Config{Sources: map[string]config.SourceSpec{"test-ticks": {Schedule: spec}}}
 	e.cfg.Notify.Webhook.URL = e.hook.URL
+	e.cfg.Notify.Webhook.AllowHTTP = true
 	e.cfg.Schedule.RetryDelay = 50 * time.Millisecond
 	e.cfg.SetDefaults()
 	return e
