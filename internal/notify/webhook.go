@@ -60,7 +60,7 @@ func (n *Notifier) postWebhook(ctx context.Context, ev Event) error {
 func (n *Notifier) postOnce(ctx context.Context, body []byte) (retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.cfg.Webhook.URL, bytes.NewReader(body))
 	if err != nil {
-		return false, err
+		return false, redact(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "cornerstone-notify")

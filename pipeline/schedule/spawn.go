@@ -58,6 +58,7 @@ func (s *Scheduler) tryOnce(e *Entry) (transient bool) {
 	}
 	defer func() { <-s.sem }()
 	s.logf("%s: starting", e.Name)
+	start := time.Now()
 	res, err := s.spawn(s.jobCtx, e.Name)
 	if err != nil {
 		if s.jobCtx.Err() != nil {
@@ -69,6 +70,7 @@ func (s *Scheduler) tryOnce(e *Entry) (transient bool) {
 			Summary: fmt.Sprintf("%s failed: its process ended without a result", e.Name), Error: err.Error(), Command: e.Command(), Time: s.now()})
 		return false
 	}
+	s.logf("%s: done in %s, the warehouse released (%d notifications to send)", e.Name, time.Since(start).Round(time.Millisecond), len(res.Events))
 	s.outbox.post(e.Source, res.Events...)
 	return res.Retry
 }
