@@ -162,3 +162,19 @@ func TestJobProcessWithoutResultIsAFailure(t *testing.T) {
 		t.Errorf("log:\n%s", l)
 	}
 }
+
+// A stale notification the webhook did not take (503 on every attempt) is sent again after the
+// source's next job, and then only once.
+func TestUndeliveredStaleIsSentAfterTheNextJob(t *testing.T) {
+	e := newEnv(t, "@every 1s")
+	e.now = func() time.Time { return time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC) } // February's release overdue
+	e.hook.failStale.Store(3)                                                         // the notifier's three attempts
+	l := &logs{}
+	runUntil(t, e.scheduler(t, l), l, func() bool { return len(e.hook.of(config.EventStale)) == 1 && l.count(" ok: ") >= 4 })
+	if n := len(e.hook.of(config.EventStale)); n != 1 {
+		t.Errorf("%d stale events delivered, want 1", n)
+	}
+	if l.count("sending the stale notification") != 1 {
+		t.Errorf("log:\n%s", l)
+	}
+}

@@ -116,6 +116,8 @@ type hook struct {
 	*httptest.Server
 	mu     sync.Mutex
 	events []notify.Event
+	// failStale answers 503 to this many stale events first.
+	failStale atomic.Int32
 }
 
 func newHook(t *testing.T) *hook {
@@ -124,6 +126,10 @@ func newHook(t *testing.T) *hook {
 		var ev notify.Event
 		if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
 			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if ev.Type == config.EventStale && h.failStale.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		h.mu.Lock()
