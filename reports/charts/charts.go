@@ -8,8 +8,8 @@ package charts
 
 import (
 	"fmt"
+	"github.com/cornerstone-data/cornerstone/reports/format"
 	"image/color"
-	"math"
 	"regexp"
 	"strings"
 )
@@ -114,6 +114,17 @@ type Chart struct {
 	Notes []string
 	// Demo stamps "DEMO DATA - synthetic figures" on the chart.
 	Demo bool
+	// References are comparator values drawn across the plot as labelled lines: on a bar chart a
+	// vertical line at each value (the peer median, England), on a line chart a horizontal one.
+	References []Reference
+	// ValueLabels writes each bar's value at its end (Bars and Breakdown).
+	ValueLabels bool
+}
+
+// Reference is one labelled comparator line, e.g. {"England", 31.2} or {"Peer median", 28.9}.
+type Reference struct {
+	Label string
+	Value float64
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,150}$`)
@@ -152,6 +163,13 @@ var Palette = []color.NRGBA{
 	{0x00, 0x00, 0x00, 0xff}, // black
 }
 
+// ReferenceColours draw reference lines (peer median, England), in order: both at least 3:1
+// against white.
+var ReferenceColours = []color.NRGBA{
+	{0x00, 0x00, 0x00, 0xff}, // black
+	{0xA3, 0x4A, 0x00, 0xff}, // dark vermillion
+}
+
 // Neutral is the colour of context bars (other councils); Highlight marks the council in focus.
 var (
 	Neutral   = color.NRGBA{0x9a, 0x9a, 0x9a, 0xff}
@@ -168,57 +186,6 @@ func nonEmpty(xs []string) []string {
 	return out
 }
 
-// FormatValue renders a number for people: thousands separators, and the unit.
-func FormatValue(v float64, unit string) string {
-	if math.IsNaN(v) {
-		return "no data"
-	}
-	var s string
-	switch {
-	case unit == "%":
-		return trimZeros(fmt.Sprintf("%.1f", v)) + "%"
-	case math.Abs(v) >= 100 || v == math.Trunc(v):
-		s = thousands(int64(math.Round(v)))
-	default:
-		s = trimZeros(fmt.Sprintf("%.2f", v))
-	}
-	switch unit {
-	case "£":
-		if strings.HasPrefix(s, "-") {
-			return "-£" + s[1:]
-		}
-		return "£" + s
-	case "", "people", "count":
-		return s
-	}
-	if strings.HasPrefix(unit, "£") {
-		return "£" + s + strings.TrimPrefix(unit, "£")
-	}
-	return s + " " + unit
-}
-
-func trimZeros(s string) string {
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
-
-func thousands(n int64) string {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	s := fmt.Sprintf("%d", n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// FormatValue renders a number for people with its unit, through reports/format (thousands
+// separators, "£8.30", "−£1.41", "45.9%", "2,345 visits per 1,000 residents").
+func FormatValue(v float64, unit string) string { return format.WithUnit(v, unit) }

@@ -158,7 +158,7 @@ func TestNeutraliseAndFormat(t *testing.T) {
 		v    float64
 		unit string
 		want string
-	}{{635270, "people", "635,270"}, {12.5, "£", "£12.5"}, {-1500, "£", "-£1,500"}, {45.91, "%", "45.9%"}} {
+	}{{635270, "people", "635,270"}, {12.5, "£", "£12.50"}, {-1500, "£", "−£1,500"}, {45.91, "%", "45.9%"}} {
 		if got := FormatValue(c.v, c.unit); got != c.want {
 			t.Errorf("FormatValue(%v, %q) = %q, want %q", c.v, c.unit, got, c.want)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/cornerstone-data/cornerstone/reports/format"
 	"image/color"
 	"math"
 	"os"
@@ -374,6 +375,53 @@ func (c *Chart) plotBars(p *plot.Plot) error {
 		p.X.Max *= 1.06 // room beyond the longest bar
 	}
 	p.Add(plotter.NewGrid())
+	return c.addBarAnnotations(p, n)
+}
+
+// addBarAnnotations draws the bar chart's value labels and reference lines.
+func (c *Chart) addBarAnnotations(p *plot.Plot, n int) error {
+	if c.ValueLabels {
+		var xys plotter.XYs
+		var texts []string
+		for i, v := range c.Series[0].Values {
+			if math.IsNaN(v) {
+				continue
+			}
+			xys = append(xys, plotter.XY{X: v, Y: float64(n - 1 - i)})
+			texts = append(texts, " "+format.Compact(v, c.Unit))
+		}
+		if len(xys) > 0 {
+			l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: texts})
+			if err != nil {
+				return err
+			}
+			for i := range l.TextStyle {
+				l.TextStyle[i].Font = font.From(Sans, 9)
+				l.TextStyle[i].Handler = textHandler
+				l.TextStyle[i].YAlign = -0.5
+			}
+			p.Add(l)
+			p.X.Max *= 1.12 // room for the labels
+		}
+	}
+	for i, r := range c.References {
+		if math.IsNaN(r.Value) {
+			continue
+		}
+		col := ReferenceColours[i%len(ReferenceColours)]
+		ln, err := plotter.NewLine(plotter.XYs{{X: r.Value, Y: -0.6}, {X: r.Value, Y: float64(n-1) + 0.6}})
+		if err != nil {
+			return err
+		}
+		ln.Color, ln.Width = col, 1.5
+		ln.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		p.Add(ln)
+		p.Legend.Add(r.Label+" "+format.Compact(r.Value, c.Unit), ln)
+		p.X.Max = math.Max(p.X.Max, r.Value*1.06)
+	}
+	if len(c.References) > 0 {
+		p.Legend.Top, p.Legend.Left = false, false
+	}
 	return nil
 }
 

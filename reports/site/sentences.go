@@ -8,6 +8,7 @@ import (
 	"text/template"
 
 	"github.com/cornerstone-data/cornerstone/reports/charts"
+	"github.com/cornerstone-data/cornerstone/reports/format"
 )
 
 // Sentences are filled from fixed templates with numbers read from the warehouse; nothing is said
@@ -36,17 +37,11 @@ func say(name string, data any) string {
 	return strings.TrimSpace(b.String())
 }
 
-// pct formats a fraction as a percentage with one decimal ("31%", "4.5%"), unsigned.
-func pct(f float64) string { return trim1(math.Abs(f)*100) + "%" }
+// pct formats a fraction as an unsigned percentage ("31%", "4.5%").
+func pct(f float64) string { return format.Share(math.Abs(f)) }
 
-// spct formats a fraction as a signed percentage ("+4.5%", "-31%").
-func spct(f float64) string {
-	s := trim1(f * 100)
-	if f > 0 {
-		s = "+" + s
-	}
-	return s + "%"
-}
+// spct formats a fraction as a signed percentage ("+4.5%", "−31%").
+func spct(f float64) string { return format.SignedShare(f) }
 
 // changeWords returns the verb for a change and the noun for the peers' change, by polarity.
 func changeWords(change float64, polarity string) (verb, noun string) {

@@ -63,9 +63,9 @@ func TestEvidencePackFromFixture(t *testing.T) {
 	pack := text(read(t, filepath.Join(out, "areas", "E08000016.html")))
 	for _, want := range []string{
 		// Change against the peer median, worded for a context measure.
-		"Net library spend per head in Barnsley decreased 31% between 2014-15 and 2023-24, from £20.1 per head to £13.87 per head, against a peer median decrease of 24%.",
+		"Net library spend per head in Barnsley decreased 31% between 2014-15 and 2023-24, from £20.10 per head to £13.87 per head, against a peer median decrease of 24%.",
 		"In 2023-24 the peer median was £13.68 per head (3 councils in the peer group); Barnsley was 1.4% above it.",
-		"In real terms, the change over the three years to 2023-24 was -8%.",
+		"In real terms, the change over the three years to 2023-24 was −8%.",
 		"For 2023-24, 100 of 152 expected councils reported this measure.",
 		// A measure with polarity may improve; the current-boundary series is used.
 		"Library visits per 1,000 residents in Barnsley improved, rising 15.5% between 2022-23 and 2023-24, from 2,000 visits per 1,000 to 2,310 visits per 1,000",
@@ -116,7 +116,7 @@ func TestEvidencePackFromFixture(t *testing.T) {
 	}
 	kpi := text(read(t, filepath.Join(out, "kpis", "cs-02.html")))
 	for _, want := range []string{"Net current expenditure on the library service per resident", "Context: neither a higher nor a lower value",
-		"Net library spend per head ranged from £12 per head to £16 per head across 4 councils in 2023-24"} {
+		"Net library spend per head ranged from £12.00 per head to £16.00 per head across 4 councils in 2023-24"} {
 		if !strings.Contains(kpi, want) {
 			t.Errorf("KPI page lacks %q", want)
 		}
