@@ -27,7 +27,8 @@ const (
 )
 
 // Start records a new running run and returns its id. Runs left "running" by a process that died
-// (kill -9) are marked interrupted first, so the history never shows a ghost run.
+// (kill -9) are marked interrupted first, so the history never shows a ghost run; a run whose end
+// its own process could not write (Finish failed: a full disk) is marked failed, with that error.
 //
 // The write is not cancelled with ctx: a COMMIT interrupted by a stop may still have committed,
 // leaving a run that no Finish would ever end. The caller sees ctx's cancellation next and
@@ -36,7 +37,15 @@ func (l Ledger) Start(ctx context.Context, command string) (int64, error) {
 	host, _ := os.Hostname()
 	var id int64
 	ctx = context.WithoutCancel(ctx)
+	var left unrecorded
+	_ = json.Unmarshal([]byte(l.DB.PreviousNote()), &left)
 	err := l.DB.Update(ctx, func(tx *warehouse.Tx) error {
+		if left.RunID > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE meta.runs SET status = ?, error = ? WHERE run_id = ? AND status = ?`,
+				RunFailed, left.Error, left.RunID, RunRunning); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, `UPDATE meta.runs SET status = ?, error = 'the process ended before the run finished'
 			WHERE status = ?`, RunInterrupted, RunRunning); err != nil {
 			return err
@@ -50,6 +59,9 @@ func (l Ledger) Start(ctx context.Context, command string) (int64, error) {
 	})
 	if err != nil {
 		return 0, fmt.Errorf("recording run start: %w", err)
+	}
+	if left.RunID > 0 {
+		_ = l.DB.LeaveNote("") // recorded
 	}
 	return id, nil
 }
@@ -68,6 +80,14 @@ func summaryJSON(results []StepResult) string {
 	}
 	b, _ := json.Marshal(clipped)
 	return string(b)
+}
+
+// unrecorded is the note Finish leaves in the writer lock file when it cannot write the run's end
+// (a full disk): the next Start records the run as failed with this error, where it would
+// otherwise take the run left "running" for a process that died.
+type unrecorded struct {
+	RunID int64  `json:"run_id"`
+	Error string `json:"error"`
 }
 
 // Finish records the end of run id with the report (nil when the run did not get as far as a
@@ -99,7 +119,17 @@ func (l Ledger) Finish(ctx context.Context, id int64, rep *Report, runErr error,
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("recording run end: %w", err)
+		err = fmt.Errorf("recording run end: %w", err)
+		msg := err.Error()
+		if runErr != nil {
+			msg = runErr.Error() + "; " + msg
+		}
+		if len(msg) > 1000 {
+			msg = msg[:1000] + "…"
+		}
+		note, _ := json.Marshal(unrecorded{RunID: id, Error: msg})
+		_ = l.DB.LeaveNote(string(note))
+		return err
 	}
 	return nil
 }

@@ -121,3 +121,56 @@ func TestLedgerClipsLongErrors(t *testing.T) {
 		}
 	}
 }
+
+// A run whose end cannot be written (here a write-write conflict; in production a full disk) is
+// recorded by the next Start as failed, with the error, not as interrupted like a killed process's.
+func TestLedgerRunWhoseEndCouldNotBeWrittenIsFailed(t *testing.T) {
+	ctx := context.Background()
+	db, err := warehouse.Open(ctx, warehouse.Options{Path: filepath.Join(t.TempDir(), "w.duckdb"), Command: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	l := pipeline.Ledger{DB: db}
+	id, err := l.Start(ctx, "cornerstone ingest x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another transaction holds an uncommitted update of the run's row while Finish runs.
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Update(ctx, func(tx *warehouse.Tx) error {
+			if _, err := tx.Exec(ctx, `UPDATE meta.runs SET status = 'elsewhere' WHERE run_id = ?`, id); err != nil {
+				return err
+			}
+			close(held)
+			<-release
+			return errors.New("rolled back")
+		})
+	}()
+	<-held
+	ferr := l.Finish(ctx, id, nil, errors.New("loading x: disk full"), false)
+	close(release)
+	<-done
+	if ferr == nil {
+		t.Fatal("Finish succeeded despite the conflicting transaction")
+	}
+	next, err := l.Start(ctx, "cornerstone ingest y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status, msg string
+	if err := db.QueryRow(ctx, `SELECT status, error FROM meta.runs WHERE run_id = ?`, id).Scan(&status, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if status != pipeline.RunFailed || !strings.Contains(msg, "loading x: disk full") || !strings.Contains(msg, "recording run end") {
+		t.Errorf("run %d: %s %q; want failed with both errors", id, status, msg)
+	}
+	if db.PreviousNote() != "" {
+		t.Errorf("the note was not cleared: %q", db.PreviousNote())
+	}
+	if err := l.Finish(ctx, next, nil, nil, false); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -152,6 +152,12 @@ const reliabilityTail = `
   file left behind (the flock died with the process; the holder JSON is stale) does not block, no
   row of the killed load is visible, and the next run loads the file completely: every table's row
   count equals a clean run's.
+- The scheduler soak (` + "`TestSchedulerSoak`" + `, ` + "`go test -tags integration ./pipeline/schedule`" + `): one scheduler
+  runs 1,000 job cycles back to back on one warehouse, each a child process that opens it, loads a
+  new revision, builds, records the run and closes it; a cycle that takes over two minutes fails
+  the test as a hang. ` + "`TestSilentWebhookHoldsNothing`" + ` (pipeline/schedule) checks that a reader opens the
+  warehouse within a second of a job's end while the webhook never answers, and that ticks keep
+  running.
 - Two concurrent runs as real processes: ` + "`TestConcurrentIngestsOneWriter`" + ` (one loads, the other exits 1
   naming the lock holder); the matrix's ` + "`concurrent-run`" + ` case holds the lock in the test process.
 - A full disk: ` + "`write-error`" + ` above sets RLIMIT_FSIZE on the subprocess (the test binary re-executes

@@ -66,6 +66,13 @@ type faultCase struct {
 	warns []string
 	// after, when set, checks the warehouse once the command has run and returns failures.
 	after func(t *testing.T, e *faultEnv) []string
+	// proc, when set, runs the command line itself (processes of the built binary beside each
+	// other: a scheduler, a reader, a second scheduler) and returns the exit code, stderr, the
+	// doc's message ("": the first error line) and failures of its own.
+	proc func(t *testing.T, e *faultEnv, args []string) (code int, stderr, message string, failures []string)
+	// builds marks a command that also builds models (a scheduler's jobs): the data compared is
+	// what loads write (raw tables, meta but the model registry); the models derive from it.
+	builds bool
 }
 
 func faultCases(t *testing.T, m *mirror) []faultCase {
@@ -265,7 +272,7 @@ func TestFaultMatrix(t *testing.T) {
 	}
 
 	var results []matrixResult
-	for i, c := range faultCases(t, m) {
+	for i, c := range append(faultCases(t, m), schedulerFaultCases(t, m)...) {
 		res := matrixResult{c: c}
 		t.Run(c.name, func(t *testing.T) {
 			defer m.clear()
@@ -276,10 +283,14 @@ func TestFaultMatrix(t *testing.T) {
 			copyFile(t, baseDB, e.db)
 			data := filepath.Join(e.dir, "data")
 			args, undo := c.setup0(t, e)
-			before := dataStats(t, e.db)
+			before := c.stats(t, e.db)
 			args = append(args, "--db", e.db, "--data", data)
-			var stderr string
-			if c.sub != nil {
+			var stderr, message string
+			if c.proc != nil {
+				var fails []string
+				res.code, stderr, message, fails = c.proc(t, e, args)
+				res.failures = append(res.failures, fails...)
+			} else if c.sub != nil {
 				cmd := exec.Command(os.Args[0], append([]string{bin}, args...)...)
 				cmd.Env = append(os.Environ(), c.sub...)
 				var eb bytes.Buffer
@@ -303,6 +314,9 @@ func TestFaultMatrix(t *testing.T) {
 			res.message = errorLine(stderr)
 			if c.warns != nil {
 				res.message = noteLine(stderr)
+			}
+			if message != "" {
+				res.message = message
 			}
 			t.Logf("exit %d: %s", res.code, nonModel(stderr))
 			if res.code != c.code {
@@ -330,7 +344,7 @@ func TestFaultMatrix(t *testing.T) {
 					}
 				}
 			}
-			after := dataStats(t, e.db)
+			after := c.stats(t, e.db)
 			if c.loads {
 				res.loadedOK = rowCounts(after) == clean[c.target]
 				if !res.loadedOK {
@@ -348,8 +362,8 @@ func TestFaultMatrix(t *testing.T) {
 			// The clean re-run, with the same warehouse and landing zone.
 			code, _, rerr := run(t, "ingest", c.target, "--no-build", "--config", cfg, "--db", e.db, "--data", data)
 			res.rerunCode = code
-			got := rowCounts(dataStats(t, e.db))
-			res.rerunOK = code == 0 && got == clean[c.target]
+			got := rowCounts(c.stats(t, e.db))
+			res.rerunOK = code == 0 && got == c.reduce(clean[c.target])
 			if !res.rerunOK {
 				res.failures = append(res.failures, fmt.Sprintf("re-run exit %d, row counts:\n%s\nclean run:\n%s\n%s", code, got, clean[c.target], firstLines(rerr, 10)))
 			}

@@ -193,7 +193,7 @@ func writeConfig(t *testing.T, dir, mirrorURL, hook, extra string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "[fetch]\nmirror = %q\nretries = -1\n\n", mirrorURL)
 	if hook != "" {
-		fmt.Fprintf(&b, "[notify.webhook]\nurl = %q\n\n", hook)
+		fmt.Fprintf(&b, "[notify.webhook]\nurl = %q\nallow_http = true\n\n", hook)
 	}
 	for _, id := range sources.Names() {
 		if id != "la-register" {

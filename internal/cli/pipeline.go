@@ -17,34 +17,10 @@ import (
 // ErrMixedWarehouse means demo and live data would share one warehouse.
 var ErrMixedWarehouse = errors.New("demo and live data cannot share a warehouse")
 
-// execute runs a job against the writer warehouse and prints the summary on stderr.
+// execute runs a job against the writer warehouse and prints the summary on stderr; the run's
+// notifications are sent after the warehouse is closed, so a slow channel never holds it.
 func (a *app) execute(ctx context.Context, job plan.Job, mirror string, isDemo bool) error {
-	db, err := a.openWriter(ctx, job.Command)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if len(job.Sources) > 0 {
-		// Only loading can mix the two; build and report work on whatever the warehouse holds.
-		if err := checkKind(ctx, db, isDemo, job.Ingest.From != ""); err != nil {
-			return err
-		}
-	}
-	if isDemo {
-		if _, err := db.Exec(ctx, `INSERT INTO meta.settings VALUES ('demo', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'`); err != nil {
-			return fmt.Errorf("marking the warehouse as demo: %w", err)
-		}
-	}
-	fc, err := a.fetchClient(mirror)
-	if err != nil {
-		return err
-	}
-	zone, err := a.landing()
-	if err != nil {
-		return err
-	}
-	env := &plan.Env{DB: db, Fetch: fc, Landing: zone, Progress: a.progress(), Settings: a.settings, Demo: isDemo}
-	res, err := plan.Execute(ctx, env, job)
+	res, err := a.executeOpen(ctx, job, mirror, isDemo)
 	if err != nil {
 		return err
 	}
@@ -61,8 +37,52 @@ func (a *app) execute(ctx context.Context, job plan.Job, mirror string, isDemo b
 	return nil
 }
 
-// notify sends the run's events (failures, new releases) to the configured webhook and email. A
-// notification that cannot be sent is reported on stderr; it does not change the exit code.
+// executeOpen runs the job with the warehouse open, and closes it.
+func (a *app) executeOpen(ctx context.Context, job plan.Job, mirror string, isDemo bool) (*plan.Result, error) {
+	db, err := a.openWriter(ctx, job.Command)
+	if err != nil {
+		return nil, err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			db.Close()
+		}
+	}()
+	if len(job.Sources) > 0 {
+		// Only loading can mix the two; build and report work on whatever the warehouse holds.
+		if err := checkKind(ctx, db, isDemo, job.Ingest.From != ""); err != nil {
+			return nil, err
+		}
+	}
+	if isDemo {
+		if _, err := db.Exec(ctx, `INSERT INTO meta.settings VALUES ('demo', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'`); err != nil {
+			return nil, fmt.Errorf("marking the warehouse as demo: %w", err)
+		}
+	}
+	fc, err := a.fetchClient(mirror)
+	if err != nil {
+		return nil, err
+	}
+	zone, err := a.landing()
+	if err != nil {
+		return nil, err
+	}
+	env := &plan.Env{DB: db, Fetch: fc, Landing: zone, Progress: a.progress(), Settings: a.settings, Demo: isDemo}
+	res, err := plan.Execute(ctx, env, job)
+	if err != nil {
+		return nil, err
+	}
+	closed = true
+	if err := db.Close(); err != nil {
+		return nil, fmt.Errorf("closing the warehouse: %w", err)
+	}
+	return res, nil
+}
+
+// notify sends the run's events (failures, new releases) to the configured webhook and email,
+// within notify.deadline. A notification that cannot be sent is reported on stderr; it does not
+// change the exit code.
 func (a *app) notify(ctx context.Context, evs []notify.Event) {
 	if len(evs) == 0 || (!a.cfg.Notify.Webhook.Enabled() && !a.cfg.Notify.Email.Enabled()) {
 		return

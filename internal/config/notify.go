@@ -3,10 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -27,11 +29,19 @@ type Notify struct {
 	On      []string `toml:"on"`
 	Webhook Webhook  `toml:"webhook"`
 	Email   Email    `toml:"email"`
+	// Deadline bounds the delivery of one batch of events (a run's or a scheduled job's): every
+	// channel, request and retry together (default 15s). Notifications are sent after the
+	// warehouse is released, so a channel that never answers delays nothing else.
+	Deadline time.Duration `toml:"deadline"`
 }
 
 // Webhook is a JSON POST to URL for each event.
 type Webhook struct {
+	// URL is the endpoint: https, unless AllowHTTP; never a link-local address. Chat services
+	// carry their secret in its path, so messages show only its scheme and host.
 	URL string `toml:"url"`
+	// AllowHTTP accepts an http:// URL (a relay on a trusted network or on this machine).
+	AllowHTTP bool `toml:"allow_http"`
 	// Headers are sent with every request (e.g. a routing key). Put secrets in HeaderEnv instead.
 	Headers map[string]string `toml:"headers"`
 	// HeaderEnv maps a header name to the name of an environment variable holding its value
@@ -115,9 +125,53 @@ func (n *Notify) SetDefaults() {
 	if n.Webhook.Timeout == 0 {
 		n.Webhook.Timeout = 10 * time.Second
 	}
+	if n.Deadline == 0 {
+		n.Deadline = DefaultNotifyDeadline
+	}
 	if n.Email.Port == 0 {
 		n.Email.Port = 587
 	}
+}
+
+// DefaultNotifyDeadline is Notify.Deadline's default.
+const DefaultNotifyDeadline = 15 * time.Second
+
+// ErrWebhookURL means notify.webhook.url is not one Cornerstone sends to.
+var ErrWebhookURL = errors.New("unusable webhook URL")
+
+// checkURL reports why the webhook URL is refused: not absolute, not https (unless AllowHTTP),
+// or a link-local address (169.254.0.0/16, fe80::/10: cloud metadata services live there).
+func (w Webhook) checkURL() error {
+	u, err := url.Parse(w.URL)
+	switch {
+	case err != nil || u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%w: want an absolute https URL", ErrWebhookURL)
+	case u.Scheme == "http" && !w.AllowHTTP:
+		return fmt.Errorf("%w: http sends the events and headers in clear; use https, or set notify.webhook.allow_http = true for a relay on a trusted network", ErrWebhookURL)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("%w: want an https URL", ErrWebhookURL)
+	case u.User != nil:
+		return fmt.Errorf("%w: credentials in the URL; put them in header_env", ErrWebhookURL)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: port %s: want 1 to 65535", ErrWebhookURL, p)
+		}
+	}
+	if ip := net.ParseIP(u.Hostname()); ip != nil && (ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified()) {
+		return fmt.Errorf("%w: %s is a link-local or unspecified address", ErrWebhookURL, ip)
+	}
+	return nil
+}
+
+// RedactURL renders a webhook URL for messages: its scheme and host only ("https://hooks.example.org/…"),
+// because chat webhooks carry their secret in the path and query.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "the webhook URL"
+	}
+	return u.Scheme + "://" + u.Host + "/…"
 }
 
 // Validate reports every bad value.
@@ -134,9 +188,12 @@ func (n Notify) Validate() []error {
 	}
 	w := n.Webhook
 	if w.URL != "" {
-		if u, err := url.Parse(w.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("notify.webhook.url: %q: want an absolute http or https URL", w.URL))
+		if err := w.checkURL(); err != nil {
+			errs = append(errs, fmt.Errorf("notify.webhook.url: %s: %w", RedactURL(w.URL), err))
 		}
+	}
+	if n.Deadline < 0 {
+		errs = append(errs, fmt.Errorf("notify.deadline: %s is negative", n.Deadline))
 	}
 	if w.URL == "" && (len(w.Headers) > 0 || len(w.HeaderEnv) > 0) {
 		errs = append(errs, errors.New("notify.webhook: headers given without a url"))

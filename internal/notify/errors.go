@@ -12,6 +12,11 @@ var (
 	ErrWebhook = errors.New("webhook notification failed")
 	// ErrEmail means the SMTP server could not be reached or refused the message.
 	ErrEmail = errors.New("email notification failed")
+	// ErrRedirect means the webhook redirected to another host (or too often): refused, nothing
+	// is sent there.
+	ErrRedirect = errors.New("webhook redirect refused")
+	// ErrLinkLocal means the webhook's name resolved to a link-local address: refused.
+	ErrLinkLocal = errors.New("webhook address refused")
 )
 
 // StatusError is a webhook answer that was not 2xx.

@@ -126,7 +126,7 @@ func New(cfg config.Notify) (*Notifier, error) {
 			errs = append(errs, err)
 		}
 		n.headers = h
-		n.client = &http.Client{Timeout: cfg.Webhook.Timeout}
+		n.client = webhookClient(cfg.Webhook.Timeout)
 	}
 	if cfg.Email.Enabled() {
 		p, err := cfg.Email.SMTPPassword()
@@ -139,6 +139,14 @@ func New(cfg config.Notify) (*Notifier, error) {
 		return nil, fmt.Errorf("configuring notifications: %w", err)
 	}
 	return n, nil
+}
+
+// WithDeadline returns ctx bounded by notify.deadline, for sending one batch of events.
+func (n *Notifier) WithDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	if n == nil || n.cfg.Deadline <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, n.cfg.Deadline)
 }
 
 // Enabled reports whether any channel is configured.
@@ -163,7 +171,7 @@ func (n *Notifier) Send(ctx context.Context, ev Event) error {
 	var errs []error
 	if n.cfg.Webhook.Enabled() {
 		if err := n.postWebhook(ctx, ev); err != nil {
-			errs = append(errs, fmt.Errorf("sending the %s notification to %s: %w: %w", ev.Type, redactURL(n.cfg.Webhook.URL), ErrWebhook, err))
+			errs = append(errs, fmt.Errorf("sending the %s notification to %s: %w: %w", ev.Type, config.RedactURL(n.cfg.Webhook.URL), ErrWebhook, err))
 		}
 	}
 	if n.cfg.Email.Enabled() {
@@ -174,8 +182,14 @@ func (n *Notifier) Send(ctx context.Context, ev Event) error {
 	return errors.Join(errs...)
 }
 
-// SendAll sends every event in order and joins the errors.
+// SendAll sends every event in order within notify.deadline (all of them together), and joins
+// the errors.
 func (n *Notifier) SendAll(ctx context.Context, evs []Event) error {
+	if !n.Enabled() || len(evs) == 0 {
+		return nil
+	}
+	ctx, cancel := n.WithDeadline(ctx)
+	defer cancel()
 	var errs []error
 	for _, ev := range evs {
 		if err := n.Send(ctx, ev); err != nil {

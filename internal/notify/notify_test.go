@@ -56,6 +56,7 @@ func failure() notify.Event {
 
 func newNotifier(t *testing.T, cfg config.Notify) *notify.Notifier {
 	t.Helper()
+	cfg.Webhook.AllowHTTP = true // httptest servers are http on loopback
 	cfg.SetDefaults()
 	if errs := cfg.Validate(); len(errs) > 0 {
 		t.Fatal(errs)

@@ -28,6 +28,8 @@ type Holder struct {
 	Host    string    `json:"host"`
 	Command string    `json:"command"`
 	Since   time.Time `json:"since"`
+	// Note is what a holder left for the next one (Lock.LeaveNote); it outlives the holder.
+	Note string `json:"note,omitempty"`
 }
 
 // String renders the holder for messages: "pid 4915 on host1 (cornerstone run) since 2026-11-23T09:00:00Z".

@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,73 +23,21 @@ func (e *Entry) Command() string {
 	return "cornerstone schedule: " + e.Name
 }
 
-// runJob runs one tick of e, with the retries for transient failures.
-func (s *Scheduler) runJob(e *Entry) {
-	retries := s.cfg.Schedule.Retries
-	if retries < 0 {
-		retries = 0
-	}
-	delay := s.cfg.Schedule.RetryDelay
-	for attempt := 0; ; attempt++ {
-		if s.root.Err() != nil {
-			return
-		}
-		transient := s.attempt(e)
-		if !transient || attempt >= retries || s.root.Err() != nil {
-			return
-		}
-		s.logf("%s: transient failure: trying again in %s (retry %d of %d)", e.Name, delay, attempt+1, retries)
-		if !sleep(s.root, delay) {
-			return
-		}
-		delay *= 2
-	}
-}
-
-// attempt runs e once, holding the one-job-at-a-time slot and the warehouse. It reports whether
-// the job failed and every failure was transient (worth trying again soon).
-func (s *Scheduler) attempt(e *Entry) (transient bool) {
-	select {
-	case s.sem <- struct{}{}:
-	case <-s.root.Done():
-		return false
-	}
-	defer func() { <-s.sem }()
-	ctx := s.jobCtx
-	s.logf("%s: starting", e.Name)
-	db, err := s.open(s.root, e.Name)
-	if err != nil {
-		if s.root.Err() != nil {
-			return false
-		}
-		s.logf("%s: FAILED: %v", e.Name, err)
-		s.send(ctx, notify.Event{Type: config.EventFailure, Source: e.Source, Step: e.Name, Reason: sources.Reason(err),
-			Summary: fmt.Sprintf("%s could not open the warehouse (%s)", e.Name, sources.Reason(err)), Error: err.Error(), Command: e.Command()})
-		return errors.Is(err, warehouse.ErrBusy) || sources.Transient(err)
-	}
-	defer db.Close()
-	if e.Kind == KindPrune {
-		s.prune(ctx, db, e)
-		return false
-	}
-	return s.ingest(ctx, db, e)
-}
-
 // ingest runs the source's ingest, the models downstream of it and, when something was loaded,
-// the site; then sends the run's notifications and checks the source's freshness.
-func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (transient bool) {
+// the site; then records the run's notifications in res and checks the source's freshness.
+func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry, res *JobResult) (transient bool) {
 	env := &plan.Env{DB: db, Fetch: s.opts.Fetch, Landing: s.opts.Landing, Progress: s.opts.Progress,
 		Settings: s.settings, Workers: 1}
 	job := plan.Job{Command: e.Command(), Sources: []string{e.Source}, Build: true,
 		Report: s.opts.Out != "", Out: s.opts.Out, Site: s.opts.Site, OnlyIfChanged: s.previousOK(ctx, db, e)}
-	res, err := plan.Execute(ctx, env, job)
+	run, err := plan.Execute(ctx, env, job)
 	if err != nil && ctx.Err() != nil {
 		s.logf("%s: interrupted: %v", e.Name, err)
 		return false
 	}
 	if err != nil {
 		s.logf("%s: FAILED: %v", e.Name, err)
-		s.send(ctx, notify.Event{Type: config.EventFailure, Source: e.Source, Step: e.Name, Reason: sources.Reason(err),
+		res.add(s.now(), notify.Event{Type: config.EventFailure, Source: e.Source, Step: e.Name, Reason: sources.Reason(err),
 			Summary: fmt.Sprintf("%s failed (%s)", e.Name, sources.Reason(err)), Error: err.Error(), Command: e.Command()})
 		return sources.Transient(err)
 	}
@@ -98,15 +45,15 @@ func (s *Scheduler) ingest(ctx context.Context, db *warehouse.DB, e *Entry) (tra
 	switch {
 	case ctx.Err() != nil:
 		state = "interrupted"
-	case res.Failed():
+	case run.Failed():
 		state = "FAILED"
 	}
-	s.logf("%s: run %d %s: %s", e.Name, res.RunID, state, lastLine(res.Report.Summary()))
-	s.send(ctx, res.Events(e.Command())...)
+	s.logf("%s: run %d %s: %s", e.Name, run.RunID, state, lastLine(run.Report.Summary()))
+	res.add(s.now(), run.Events(e.Command())...)
 	if ctx.Err() == nil {
-		s.checkStale(ctx, db, e)
+		s.checkStale(ctx, db, e, res)
 	}
-	return res.Failed() && ctx.Err() == nil && onlyTransient(res)
+	return run.Failed() && ctx.Err() == nil && onlyTransient(run)
 }
 
 // previousOK reports whether the models and site downstream of e's source are as its previous run
@@ -160,9 +107,11 @@ func onlyTransient(res *plan.Result) bool {
 	return failed > 0
 }
 
-// checkStale sends one stale notification per overdue release of e's source: when the source is
-// stale and no notification was sent yet for the release expected at that date.
-func (s *Scheduler) checkStale(ctx context.Context, db *warehouse.DB, e *Entry) {
+// checkStale raises one stale notification per overdue release of e's source: when the source is
+// stale and none was raised yet for the release expected at that date. It is recorded as sent
+// (meta.source_state.stale_notified_for) here, while the warehouse is open; the scheduler sends
+// it after the job, and again after the next job of the source if it could not be delivered.
+func (s *Scheduler) checkStale(ctx context.Context, db *warehouse.DB, e *Entry, res *JobResult) {
 	src, err := sources.Lookup(e.Source)
 	if err != nil {
 		return
@@ -187,20 +136,19 @@ func (s *Scheduler) checkStale(ctx context.Context, db *warehouse.DB, e *Entry) 
 		Summary: fmt.Sprintf("%s is stale: the release expected from %s was not published by %s (newest held: %s)",
 			e.Source, f.NextExpected.Format(time.DateOnly), f.DueBy.Format(time.DateOnly), st.LastRelease)}
 	s.logf("%s", ev.Summary)
-	if !s.opts.Notifier.Enabled() || !s.cfg.Notify.Sends(config.EventStale) {
+	n := s.cfg.Notify
+	if !n.Webhook.Enabled() && !n.Email.Enabled() || !n.Sends(config.EventStale) {
 		return
-	}
-	if err := s.opts.Notifier.Send(ctx, ev); err != nil {
-		s.logf("%s: %v", e.Name, err)
-		return // not marked: tried again at the next tick
 	}
 	if err := sources.MarkStaleNotified(ctx, db, e.Source, f.NextExpected); err != nil {
 		s.logf("%s: %v", e.Name, err)
+		return // not raised: tried again at the next tick
 	}
+	res.add(s.now(), ev)
 }
 
 // prune applies the retention policy as a run of its own in meta.runs.
-func (s *Scheduler) prune(ctx context.Context, db *warehouse.DB, e *Entry) {
+func (s *Scheduler) prune(ctx context.Context, db *warehouse.DB, e *Entry, res *JobResult) {
 	ledger := pipeline.Ledger{DB: db}
 	runID, err := ledger.Start(ctx, e.Command())
 	if err != nil {
@@ -232,24 +180,8 @@ func (s *Scheduler) prune(ctx context.Context, db *warehouse.DB, e *Entry) {
 	s.logf("%s: run %d: %s", e.Name, runID, lastLine(rep.Summary()))
 	for _, r := range rep.Results {
 		if r.State == pipeline.StateFailed && ctx.Err() == nil {
-			s.send(ctx, notify.Event{Type: config.EventFailure, Step: e.Name, RunID: runID, Command: e.Command(),
+			res.add(s.now(), notify.Event{Type: config.EventFailure, Step: e.Name, RunID: runID, Command: e.Command(),
 				Reason: sources.Reason(r.Err), Summary: "applying the retention policy failed", Error: r.Error})
-		}
-	}
-}
-
-// send delivers events, logging (never failing on) a notification that could not be sent. A
-// failure that is only the shutdown interrupting a job is not sent: it is rolled back and recorded.
-func (s *Scheduler) send(ctx context.Context, evs ...notify.Event) {
-	for _, ev := range evs {
-		if ev.Type == config.EventFailure && ev.Reason == sources.ReasonInterrupted {
-			continue
-		}
-		if ev.Time.IsZero() {
-			ev.Time = s.now()
-		}
-		if err := s.opts.Notifier.Send(context.WithoutCancel(ctx), ev); err != nil {
-			s.logf("%v", err)
 		}
 	}
 }

@@ -9,9 +9,15 @@
 //   - Nothing runs twice: a job whose previous run is still going skips its tick
 //     (cron.SkipIfStillRunning), and jobs run one at a time, because the warehouse has one writer.
 //     A panic in a job is recovered and logged (cron.Recover); the job runs again at its next tick.
-//   - The warehouse is opened per job and closed after it, so analysts can query between jobs.
-//     When another process holds it (an analyst's `ingest`), the job waits up to
-//     schedule.lock_wait, then fails loudly (log and failure notification) until its next tick.
+//     A second scheduler on the same warehouse refuses to start, naming the first (the lock file
+//     PATH.schedule.lock).
+//   - Each job runs in a child process of the same binary (Options.Child; the CLI runs
+//     `cornerstone schedule --job NAME`), which opens the warehouse, runs the job, closes it and
+//     exits. The scheduler itself never opens the warehouse: reopening a DuckDB file in one
+//     process after a job can spin forever in DuckDB's instance cache, and a process boundary
+//     also contains a crash to its job. Analysts can query between jobs. When another process
+//     holds the warehouse (an analyst's `ingest`), the job waits up to schedule.lock_wait, then
+//     fails loudly (log and failure notification) until its next tick.
 //   - Catch-up: at start, each source whose last check (meta.source_state) is older than its
 //     previous scheduled time, or that was never checked, runs once, however many windows were
 //     missed.
@@ -19,10 +25,13 @@
 //     own retries with backoff, a busy warehouse) is tried again after schedule.retry_delay,
 //     doubling per retry, up to schedule.retries times.
 //   - Every job is a run in meta.runs; failures, new releases and stale sources are sent to the
-//     configured notifications.
+//     configured notifications after the job's process has ended (the warehouse is released), in
+//     the background, each job's within notify.deadline: a channel that never answers delays no
+//     job. A stale notification that could not be delivered is sent again after the source's
+//     next job.
 //   - Shutdown: when the context passed to Run is cancelled (SIGTERM, SIGINT), no new job starts;
-//     the running one is cancelled after schedule.shutdown_grace (default at once) and its current
-//     transaction rolls back; Run then returns nil.
+//     the running one gets SIGTERM after schedule.shutdown_grace (default at once) and its current
+//     transaction rolls back; the notifications queued get notify.deadline; Run then returns nil.
 //   - Retention: when [retention] sets a number of days, the policy is applied on
 //     retention.schedule as a job of its own ("prune").
 package schedule
@@ -55,18 +64,28 @@ var (
 	ErrBadSchedule = errors.New("invalid schedule")
 )
 
-// Options is what a Scheduler needs. Config, Open and Landing are required.
+// Options is what a Scheduler needs. Config, Open and Landing are required; Run also needs Child.
 type Options struct {
 	// Config supplies the schedules, retries, lock wait, notifications and retention.
 	Config *config.Config
-	// Open opens the warehouse for writing (taking the writer lock); it is called once per job.
+	// Child returns the command line (program first) of a child process that runs the job named
+	// (an Entry's Name, or StartJob): a process that makes a Scheduler with the same options and
+	// writes the JSON of Job's result on its stdout, its log on stderr. The CLI gives its own
+	// binary, `cornerstone schedule --job NAME` with the same flags.
+	Child func(job string) []string
+	// DB is the warehouse's path: the scheduler takes DB.schedule.lock for its life, so that a
+	// second scheduler of the same warehouse refuses to start ("" takes no lock).
+	DB string
+	// Command names this scheduler in that lock ("cornerstone schedule").
+	Command string
+	// Open opens the warehouse for writing (taking the writer lock); a job's process calls it once.
 	Open func(ctx context.Context) (*warehouse.DB, error)
 	// Check, when set, runs once at start with the warehouse open; an error stops the scheduler
 	// before any job runs (the CLI refuses a demo warehouse this way).
 	Check   func(ctx context.Context, db *warehouse.DB) error
 	Fetch   *fetch.Client
 	Landing *landing.Zone
-	// Notifier sends notifications (nil: none).
+	// Notifier sends notifications from the scheduler's process (nil: none).
 	Notifier *notify.Notifier
 	// Progress receives the log (nil: discarded).
 	Progress progress.Reporter
@@ -114,6 +133,7 @@ type Scheduler struct {
 	sem    chan struct{} // one job at a time: the warehouse has one writer
 	root   context.Context
 	jobCtx context.Context
+	outbox *outbox
 }
 
 // New checks every schedule and builds the jobs: one per enabled source with a schedule, and
@@ -227,16 +247,22 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 }
 
 // Run schedules every job and blocks until ctx is cancelled; then it waits for the running job
-// (cancelled after schedule.shutdown_grace) and returns nil. It returns an error only when the
-// start-up check fails.
+// (sent SIGTERM after schedule.shutdown_grace) and the notifications queued, and returns nil. It
+// returns an error when another scheduler holds the warehouse or the start-up check fails.
 func (s *Scheduler) Run(ctx context.Context) error {
-	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelJobs()
-	s.root, s.jobCtx = ctx, jobCtx
-
-	due, err := s.start(ctx)
+	cancelJobs, stop, err := s.begin(ctx)
 	if err != nil {
 		return err
+	}
+	defer stop()
+	res, err := s.spawn(ctx, StartJob)
+	switch {
+	case ctx.Err() != nil:
+		return nil
+	case err != nil:
+		return fmt.Errorf("checking the warehouse at start: %w", err)
+	case res.Error != "":
+		return errors.New(res.Error)
 	}
 	logger := cronLogger{s: s}
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(logger), cron.WithChain(cron.Recover(logger)))
@@ -255,8 +281,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.logf("not scheduled (no schedule): %s", strings.Join(s.Skipped, ", "))
 	}
 	var catchUp sync.WaitGroup
-	for _, name := range due {
-		wrapped := c.Entry(ids[name]).WrappedJob
+	for _, name := range res.Due {
+		id, ok := ids[name]
+		if !ok {
+			continue
+		}
+		wrapped := c.Entry(id).WrappedJob
 		catchUp.Add(1)
 		go func() {
 			defer catchUp.Done()
@@ -275,70 +305,33 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	<-c.Stop().Done()
 	catchUp.Wait()
+	stop()
 	s.logf("stopped")
 	return nil
 }
 
-// start opens the warehouse once: runs the Check and works out which sources missed a window.
-func (s *Scheduler) start(ctx context.Context) (due []string, err error) {
-	db, err := s.open(ctx, "start")
+// begin takes the scheduler's lock and sets up the jobs' context and the notifications' queue.
+// cancelJobs cancels the running job; stop, once the jobs have ended, waits for the queued
+// notifications (up to notify.deadline) and releases everything. stop may be called twice.
+func (s *Scheduler) begin(ctx context.Context) (cancelJobs, stop func(), err error) {
+	if s.opts.Child == nil {
+		return nil, nil, errors.New("schedule: Options.Child is required to run jobs")
+	}
+	unlock, err := s.lock()
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil
-		}
-		return nil, err
+		return nil, nil, err
 	}
-	defer db.Close()
-	if s.opts.Check != nil {
-		if err := s.opts.Check(ctx, db); err != nil {
-			return nil, err
-		}
-	}
-	if !s.cfg.Schedule.CatchUpEnabled() {
-		return nil, nil
-	}
-	states, err := sources.ReadStates(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	for _, e := range s.entries {
-		if e.Kind != KindIngest {
-			continue
-		}
-		last := states[e.Source].LastChecked
-		switch {
-		case last.IsZero():
-			s.logf("%s: never checked: running now", e.Name)
-		case !e.sched.Next(last.UTC()).After(now):
-			s.logf("%s: missed the run due %s (last checked %s): running once now", e.Name,
-				e.sched.Next(last.UTC()).Format(time.RFC3339), last.UTC().Format(time.RFC3339))
-		default:
-			continue
-		}
-		due = append(due, e.Name)
-	}
-	return due, nil
-}
-
-// open opens the warehouse for the job named, waiting up to schedule.lock_wait while another
-// process holds it.
-func (s *Scheduler) open(ctx context.Context, name string) (*warehouse.DB, error) {
-	deadline := s.now().Add(s.cfg.Schedule.LockWait)
-	logged := false
-	for {
-		db, err := s.opts.Open(ctx)
-		if err == nil || !errors.Is(err, warehouse.ErrBusy) || !s.now().Before(deadline) {
-			return db, err
-		}
-		if !logged {
-			s.logf("%s: waiting up to %s for the warehouse: %v", name, s.cfg.Schedule.LockWait, err)
-			logged = true
-		}
-		if !sleep(ctx, s.opts.LockPoll) {
-			return nil, err
-		}
-	}
+	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.root, s.jobCtx = ctx, jobCtx
+	s.outbox = newOutbox(s)
+	var once sync.Once
+	return cancel, func() {
+		once.Do(func() {
+			cancel()
+			s.outbox.close(s.cfg.Notify.Deadline)
+			unlock()
+		})
+	}, nil
 }
 
 // sleep waits d or until ctx is done; it reports whether the full wait passed.

@@ -87,6 +87,9 @@ func (ticks) Load(ctx context.Context, ld *sources.Loader) error {
 type publisherServer struct {
 	*httptest.Server
 	fail atomic.Int32
+	// revise, when set, makes every answer a new revision of the file (its rows' n differ).
+	revise atomic.Bool
+	served atomic.Int64
 }
 
 func newPublisher(t *testing.T) *publisherServer {
@@ -97,7 +100,11 @@ func newPublisher(t *testing.T) *publisherServer {
 			return
 		}
 		w.Header().Set("Content-Type", "text/csv")
-		fmt.Fprint(w, "name,n\na,1\nb,2\nc,3\n")
+		n := int64(1)
+		if p.revise.Load() {
+			n = p.served.Add(1)
+		}
+		fmt.Fprintf(w, "name,n\na,%d\nb,2\nc,3\n", n)
 	}))
 	t.Cleanup(p.Close)
 	publisher.Store(p)
@@ -109,6 +116,8 @@ type hook struct {
 	*httptest.Server
 	mu     sync.Mutex
 	events []notify.Event
+	// failStale answers 503 to this many stale events first.
+	failStale atomic.Int32
 }
 
 func newHook(t *testing.T) *hook {
@@ -117,6 +126,10 @@ func newHook(t *testing.T) *hook {
 		var ev notify.Event
 		if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
 			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		if ev.Type == config.EventStale && h.failStale.Add(-1) >= 0 {
+			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
 		h.mu.Lock()
@@ -183,6 +196,7 @@ func newEnv(t *testing.T, spec string) *env {
 	e.db = filepath.Join(e.dir, "w.duckdb")
 	e.cfg = &config.Config{Sources: map[string]config.SourceSpec{"test-ticks": {Schedule: spec}}}
 	e.cfg.Notify.Webhook.URL = e.hook.URL
+	e.cfg.Notify.Webhook.AllowHTTP = true
 	e.cfg.Schedule.RetryDelay = 50 * time.Millisecond
 	e.cfg.SetDefaults()
 	return e
@@ -190,30 +204,31 @@ func newEnv(t *testing.T, spec string) *env {
 
 func (e *env) scheduler(t *testing.T, l *logs) *schedule.Scheduler {
 	t.Helper()
+	s, err := schedule.New(e.options(t, l))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// options are the scheduler's options, its jobs run by this test binary (see childCommand).
+func (e *env) options(t *testing.T, l *logs) schedule.Options {
+	t.Helper()
 	if err := e.cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := fetch.New(fetch.Spec{Retries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	zone, err := landing.New(filepath.Join(e.dir, "data"))
-	if err != nil {
-		t.Fatal(err)
+	spec := &childSpec{DB: e.db, Data: filepath.Join(e.dir, "data"), Config: e.cfg, Publisher: e.pub.URL}
+	if e.now != nil {
+		now := e.now()
+		spec.Now = &now
 	}
 	n, err := notify.New(e.cfg.Notify)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := schedule.New(schedule.Options{Config: e.cfg, Fetch: fc, Landing: zone, Notifier: n, Progress: l, Now: e.now,
-		LockPoll: 50 * time.Millisecond,
-		Open: func(ctx context.Context) (*warehouse.DB, error) {
-			return warehouse.Open(ctx, warehouse.Options{Path: e.db, Command: "test schedule"})
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	opts := childOptions(spec, l)
+	opts.Notifier, opts.Child = n, childCommand(t, spec)
+	return opts
 }
 
 // runUntil runs the scheduler until cond holds (or 60 s pass), then stops it as SIGTERM would.
@@ -240,11 +255,9 @@ func runUntil(t *testing.T, s *schedule.Scheduler, l *logs, cond func() bool) {
 	}
 }
 
-// query runs q on a copy of the warehouse (the file and its WAL). Opening the scheduler's own file
-// again in this process can spin forever in DuckDB's instance cache when a run was cancelled
-// mid-way: a native handle of that run outlives the database's close (seen about once in twenty
-// runs of TestTicksNeverOverlap; the cause is not found yet). A real `cornerstone schedule` only
-// cancels runs when it stops, and then the process exits.
+// query runs q on a copy of the warehouse (the file and its WAL), so that this process opens each
+// path once: reopening a DuckDB file in one process can spin forever in DuckDB's instance cache
+// (the reason the scheduler runs each job in a child process and never opens the warehouse).
 func (e *env) query(t *testing.T, q string, args ...any) string {
 	t.Helper()
 	dir := t.TempDir()
